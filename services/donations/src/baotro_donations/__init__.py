@@ -1,0 +1,1 @@
+"""Donations service: bank feeds, reconciliation, donors, campaigns, the ledger."""

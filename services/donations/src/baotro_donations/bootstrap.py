@@ -1,0 +1,41 @@
+"""Wiring: settings → runtime → app. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from baotro_donations.adapters.orm import Base
+from baotro_donations.entrypoints.consumers import HANDLERS
+from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
+from baotro_donations.settings import DonationsSettings
+from baotro_shared.runtime import ServiceDefinition, ServiceRuntime
+from baotro_shared.web.admin import admin_router
+from baotro_shared.web.app import create_service_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def definition() -> ServiceDefinition[DonationsUnitOfWork]:
+    return ServiceDefinition(
+        name="donations",
+        metadata=Base.metadata,
+        migrations=MIGRATIONS,
+        uow_class=DonationsUnitOfWork,
+        handlers=HANDLERS,
+    )
+
+
+def build_runtime(settings: DonationsSettings) -> ServiceRuntime[DonationsUnitOfWork]:
+    return ServiceRuntime(settings, definition())
+
+
+def create_app(settings: DonationsSettings | None = None) -> FastAPI:
+    settings = settings or DonationsSettings()
+    return create_service_app(
+        build_runtime(settings),
+        title="Bảo Trợ — Donations",
+        description="Donations service: bank feeds, reconciliation, donors, campaigns, the ledger.",
+        routers=[admin_router()],
+    )

@@ -1,0 +1,1 @@
+"""Notifications service: thank-you letters, commendations, deliveries."""

@@ -1,0 +1,1 @@
+"""Registry service: children in special circumstances, their cases, consent and appeals."""

@@ -1,0 +1,42 @@
+"""Wiring: settings → runtime → app. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from baotro_registry.adapters.orm import Base
+from baotro_registry.entrypoints.api import router
+from baotro_registry.entrypoints.consumers import HANDLERS
+from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
+from baotro_registry.settings import RegistrySettings
+from baotro_shared.runtime import ServiceDefinition, ServiceRuntime
+from baotro_shared.web.admin import admin_router
+from baotro_shared.web.app import create_service_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def definition() -> ServiceDefinition[RegistryUnitOfWork]:
+    return ServiceDefinition(
+        name="registry",
+        metadata=Base.metadata,
+        migrations=MIGRATIONS,
+        uow_class=RegistryUnitOfWork,
+        handlers=HANDLERS,
+    )
+
+
+def build_runtime(settings: RegistrySettings) -> ServiceRuntime[RegistryUnitOfWork]:
+    return ServiceRuntime(settings, definition())
+
+
+def create_app(settings: RegistrySettings | None = None) -> FastAPI:
+    settings = settings or RegistrySettings()
+    return create_service_app(
+        build_runtime(settings),
+        title="Bảo Trợ — Registry",
+        description="Sổ theo dõi trẻ em có hoàn cảnh đặc biệt và hồ sơ (case) của các em.",
+        routers=[router, admin_router()],
+    )

@@ -1,0 +1,56 @@
+"""The 14 groups of children in special circumstances (Luật Trẻ em 2016, Điều 10)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LegalGroup:
+    code: str
+    name_vi: str
+    sensitive: bool
+    """Never in a public appeal, even anonymised (UNICEF reporting guidelines)."""
+
+
+LEGAL_GROUPS: dict[str, LegalGroup] = {
+    g.code: g
+    for g in (
+        LegalGroup("a", "Trẻ em mồ côi cả cha và mẹ", False),
+        LegalGroup("b", "Trẻ em bị bỏ rơi", False),
+        LegalGroup("c", "Trẻ em không nơi nương tựa", False),
+        LegalGroup("d", "Trẻ em khuyết tật", False),
+        LegalGroup("đ", "Trẻ em nhiễm HIV/AIDS", True),
+        LegalGroup("e", "Trẻ em vi phạm pháp luật", True),
+        LegalGroup("g", "Trẻ em nghiện ma túy", True),
+        LegalGroup(
+            "h",
+            "Trẻ em phải bỏ học kiếm sống chưa hoàn thành phổ cập giáo dục trung học cơ sở",
+            False,
+        ),
+        LegalGroup(
+            "i", "Trẻ em bị tổn hại nghiêm trọng về thể chất và tinh thần do bị bạo lực", False
+        ),
+        LegalGroup("k", "Trẻ em bị bóc lột", False),
+        LegalGroup("l", "Trẻ em bị xâm hại tình dục", True),
+        LegalGroup("m", "Trẻ em bị mua bán", True),
+        LegalGroup(
+            "n",
+            "Trẻ em mắc bệnh hiểm nghèo hoặc bệnh phải điều trị dài ngày thuộc hộ nghèo "
+            "hoặc hộ cận nghèo",
+            False,
+        ),
+        LegalGroup(
+            "o",
+            "Trẻ em di cư, trẻ em lánh nạn, tị nạn chưa xác định được cha mẹ hoặc không có "
+            "người chăm sóc",
+            False,
+        ),
+    )
+}
+
+
+def normalise_group_code(raw: str) -> str:
+    """`"Đ"`, `" d "` → canonical lower-case code; `"dd"` is accepted for `đ` (ASCII keyboards)."""
+    code = raw.strip().lower()
+    return "đ" if code == "dd" else code

@@ -1,0 +1,15 @@
+"""The registry's unit of work: one transaction, its repositories and the outbox."""
+
+from __future__ import annotations
+
+from baotro_registry.adapters.repository import CaseRepository
+from baotro_shared.uow import UnitOfWork
+
+
+class RegistryUnitOfWork(UnitOfWork):
+    cases: CaseRepository
+
+    async def __aenter__(self) -> RegistryUnitOfWork:
+        await super().__aenter__()
+        self.cases = CaseRepository(self.session)
+        return self

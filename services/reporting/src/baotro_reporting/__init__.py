@@ -1,0 +1,1 @@
+"""Reporting service: read models of every topic, reports, and the public portal."""

@@ -1,0 +1,43 @@
+"""Wiring: settings → runtime → app. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from baotro_reporting.adapters.orm import Base
+from baotro_reporting.entrypoints.api import router
+from baotro_reporting.entrypoints.consumers import HANDLERS
+from baotro_reporting.entrypoints.portal import router as portal_router
+from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
+from baotro_reporting.settings import ReportingSettings
+from baotro_shared.runtime import ServiceDefinition, ServiceRuntime
+from baotro_shared.web.admin import admin_router
+from baotro_shared.web.app import create_service_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def definition() -> ServiceDefinition[ReportingUnitOfWork]:
+    return ServiceDefinition(
+        name="reporting",
+        metadata=Base.metadata,
+        migrations=MIGRATIONS,
+        uow_class=ReportingUnitOfWork,
+        handlers=HANDLERS,
+    )
+
+
+def build_runtime(settings: ReportingSettings) -> ServiceRuntime[ReportingUnitOfWork]:
+    return ServiceRuntime(settings, definition())
+
+
+def create_app(settings: ReportingSettings | None = None) -> FastAPI:
+    settings = settings or ReportingSettings()
+    return create_service_app(
+        build_runtime(settings),
+        title="Bảo Trợ — Reporting",
+        description="Số liệu tổng hợp, báo cáo định kỳ và cổng thông tin công khai của Quỹ.",
+        routers=[router, admin_router(), portal_router],
+    )

@@ -1,0 +1,124 @@
+"""`make run`: the bundled broker, the topics, and the four services on embedded defaults."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from baotro_shared.broker_process import BrokerProcess, port_open
+from baotro_shared.events.catalogue import load_contracts
+from baotro_shared.messaging.broker import ensure_topics
+from baotro_shared.services import SERVICES
+
+DEFAULT_BROKER_PORT = 9092
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def run_stack(var_dir: Path, *, ready_timeout: float = 90.0) -> int:
+    """Start everything, print where to look, wait for Ctrl-C, stop everything cleanly."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    logs = var_dir / "log"
+    logs.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("BAOTRO_VAR_DIR", str(var_dir))
+    broker: BrokerProcess | None = None
+    bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS")
+    if not bootstrap:
+        if port_open("127.0.0.1", DEFAULT_BROKER_PORT):
+            _say(f"Cổng {DEFAULT_BROKER_PORT} đã có chương trình khác dùng. Dừng nó, hoặc đặt "
+                 "KAFKA_BOOTSTRAP_SERVERS trỏ tới một broker đang chạy.")
+            return 1
+        broker = BrokerProcess(DEFAULT_BROKER_PORT, log_file=logs / "broker.log")
+        broker.start()
+        bootstrap = broker.bootstrap_servers
+        env["KAFKA_BOOTSTRAP_SERVERS"] = bootstrap
+        _say(f"• broker (Tansu, memory-only) on {bootstrap}")
+    catalogue = load_contracts()
+    partitions = int(env.get("BAOTRO_TOPIC_PARTITIONS", "3"))
+    asyncio.run(ensure_topics(bootstrap, catalogue.topics(), partitions=partitions,
+                              replication_factor=1))
+    _say(f"• topics: {', '.join(catalogue.topics(with_dlq=False))} (+ .dlq)")
+
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = False
+
+    def _stop(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        for ref in SERVICES.values():
+            log_file = open(logs / f"{ref.name}.log", "ab")  # noqa: SIM115
+            children[ref.name] = subprocess.Popen(
+                [sys.executable, "-m", ref.module], env=env, stdout=log_file,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        if not _wait_ready(children, ready_timeout, lambda: stopping):
+            return 1
+        _say("")
+        _say("Bảo Trợ đang chạy:")
+        _say("  Cổng thông tin công khai  http://127.0.0.1:8004/")
+        for ref in SERVICES.values():
+            _say(f"  {ref.name:<13} http://127.0.0.1:{ref.port}/docs   (readyz: /readyz)")
+        _say(f"  Dữ liệu: {var_dir}/*.db   Nhật ký: {logs}/")
+        _say("  Mã xác thực thử: .venv/bin/baotro token --role fund_admin")
+        _say("Nhấn Ctrl-C để dừng.")
+        while not stopping:
+            for name, proc in children.items():
+                if proc.poll() is not None:
+                    _say(f"Dịch vụ {name} đã dừng (mã {proc.returncode}); xem {logs}/{name}.log")
+                    return 1
+            time.sleep(0.3)
+        return 0
+    finally:
+        _say("Đang dừng các dịch vụ…")
+        for proc in children.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        for proc in children.values():
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if broker is not None:
+            broker.stop()
+        _say("Đã dừng.")
+
+
+def _wait_ready(
+    children: dict[str, subprocess.Popen[bytes]], timeout: float, cancelled: object
+) -> bool:
+    deadline = time.monotonic() + timeout
+    pending = set(children)
+    with httpx.Client(timeout=2.0) as client:
+        while pending:
+            if callable(cancelled) and cancelled():
+                return False
+            for name in list(pending):
+                proc = children[name]
+                if proc.poll() is not None:
+                    _say(f"Dịch vụ {name} không khởi động được (mã {proc.returncode}).")
+                    return False
+                try:
+                    if client.get(f"http://127.0.0.1:{SERVICES[name].port}/readyz").status_code == 200:
+                        pending.discard(name)
+                        _say(f"• {name} sẵn sàng")
+                except httpx.HTTPError:
+                    pass
+            if time.monotonic() > deadline:
+                _say(f"Quá {timeout:.0f}s mà chưa sẵn sàng: {', '.join(sorted(pending))}")
+                return False
+            time.sleep(0.3)
+    return True

@@ -1,0 +1,335 @@
+"""Idempotent consumers: inbox row and effect in one transaction, offsets after the commit."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+import structlog
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.structs import OffsetAndMetadata
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind
+from pydantic import ValidationError
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from baotro_shared.events.base import EventData
+from baotro_shared.events.catalogue import EventCatalogue, UnknownEventError, dead_letter_topic
+from baotro_shared.events.envelope import Envelope
+from baotro_shared.messaging.outbox import OutboxWriter
+from baotro_shared.messaging.tables import MessagingTables
+from baotro_shared.observability.metrics import ServiceMetrics
+from baotro_shared.uow import UnitOfWork
+
+log = structlog.get_logger(__name__)
+tracer = trace.get_tracer("baotro.messaging")
+
+U = TypeVar("U", bound=UnitOfWork)
+Handler = Callable[[U, Any, Envelope], Awaitable[None]]
+
+
+class PoisonMessageError(Exception):
+    """A message that can never be handled (not an envelope, unknown type): no retries."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 5
+    backoff_initial_s: float = 0.2
+    backoff_max_s: float = 10.0
+
+    def delay(self, attempt: int) -> float:
+        """Exponential backoff before attempt `attempt + 1`."""
+        return float(min(self.backoff_initial_s * (2 ** (attempt - 1)), self.backoff_max_s))
+
+
+@dataclass(frozen=True)
+class RedriveResult:
+    redriven: int
+    still_failing: int
+
+
+class EventConsumer(Generic[U]):
+    """Consumes the topics of its handlers as one consumer group member.
+
+    Each event is handled in one transaction that also records `(consumer, event_id)` in the
+    inbox: a redelivered event finds its inbox row and is skipped. Offsets are committed only
+    after that transaction. A handler that keeps failing is retried with backoff, then the
+    event goes to the dead letters (a table row and `<topic>.dlq`, written in one transaction)
+    and the partition moves on.
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        handlers: Mapping[str, Handler[U]],
+        uow_factory: Callable[[], U],
+        catalogue: EventCatalogue,
+        tables: MessagingTables,
+        outbox: OutboxWriter,
+        metrics: ServiceMetrics,
+        retry: RetryPolicy,
+        consumer_factory: Callable[[list[str]], AIOKafkaConsumer],
+        poll_timeout_ms: int = 200,
+    ) -> None:
+        self.name = name
+        self._handlers = dict(handlers)
+        self._uow_factory = uow_factory
+        self._catalogue = catalogue
+        self._tables = tables
+        self._outbox = outbox
+        self._metrics = metrics
+        self._retry = retry
+        self._consumer_factory = consumer_factory
+        self._poll_timeout_ms = poll_timeout_ms
+        self._stopping = asyncio.Event()
+        self._consumer: AIOKafkaConsumer | None = None
+
+    @property
+    def topics(self) -> list[str]:
+        return sorted(self._handlers)
+
+    async def run(self) -> None:
+        """Consume until `stop()`."""
+        consumer = self._consumer_factory(self.topics)
+        self._consumer = consumer
+        await consumer.start()
+        log.info("consumer.started", consumer=self.name, topics=self.topics)
+        try:
+            while not self._stopping.is_set():
+                batches = await consumer.getmany(timeout_ms=self._poll_timeout_ms)
+                for tp, messages in batches.items():
+                    for message in messages:
+                        if self._stopping.is_set():
+                            break
+                        await self.process(message)
+                        await self._commit_offset(consumer, tp, message.offset + 1)
+                self._update_lag(consumer)
+        finally:
+            self._consumer = None
+            await consumer.stop()
+            log.info("consumer.stopped", consumer=self.name)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def _commit_offset(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+        await consumer.commit({tp: OffsetAndMetadata(offset, "")})
+
+    def _update_lag(self, consumer: AIOKafkaConsumer) -> None:
+        for tp in consumer.assignment():
+            high = consumer.highwater(tp)
+            if high is None:
+                continue
+            try:
+                position = consumer._subscription.subscription.assignment.state_value(tp).position  # noqa: SLF001
+            except (AttributeError, KeyError):
+                continue
+            if position is not None:
+                self._metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(high - position)
+
+    async def process(self, message: ConsumerRecord[bytes, bytes]) -> None:
+        """Handle one message with retries; dead-letter it when it cannot be handled."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                envelope = self._parse(message.value or b"")
+                handled = await self.handle(envelope)
+                outcome = "handled" if handled else "duplicate"
+                self._metrics.consumer_processed.labels(envelope.type, outcome).inc()
+                return
+            except asyncio.CancelledError:
+                raise
+            except PoisonMessageError as exc:
+                await self._dead_letter(message, exc, attempt)
+                return
+            except Exception as exc:
+                self._metrics.consumer_failures.labels(message.topic).inc()
+                log.warning(
+                    "consumer.handler.failed",
+                    consumer=self.name,
+                    topic=message.topic,
+                    attempt=attempt,
+                    error=_describe(exc),
+                )
+                if attempt >= self._retry.max_attempts:
+                    await self._dead_letter(message, exc, attempt)
+                    return
+                await asyncio.sleep(self._retry.delay(attempt))
+
+    def _parse(self, raw: bytes) -> Envelope:
+        try:
+            envelope = Envelope.from_json_bytes(raw)
+        except ValidationError as exc:
+            raise PoisonMessageError(f"not a valid CloudEvents envelope: {exc}") from exc
+        if envelope.type not in self._handlers:
+            raise PoisonMessageError(f"no handler for event type {envelope.type!r}")
+        return envelope
+
+    async def handle(self, envelope: Envelope) -> bool:
+        """Apply one event exactly once; returns False when it had been applied already."""
+        parent = propagate.extract(
+            {k: v for k, v in (("traceparent", envelope.traceparent),
+                               ("tracestate", envelope.tracestate)) if v}
+        )
+        token = otel_context.attach(parent)
+        try:
+            with tracer.start_as_current_span(
+                f"{envelope.type} process",
+                kind=SpanKind.CONSUMER,
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.destination.name": envelope.type,
+                    "messaging.message.id": envelope.id,
+                    "messaging.consumer.group.name": self.name,
+                },
+            ):
+                try:
+                    data: EventData = self._catalogue.parse(envelope)
+                except (UnknownEventError, ValidationError) as exc:
+                    raise PoisonMessageError(f"payload does not match its contract: {exc}") from exc
+                async with self._uow_factory() as uow:
+                    if not await self._claim(uow.session, envelope):
+                        return False
+                    await self._handlers[envelope.type](uow, data, envelope)
+                    await uow.commit()
+                log.debug("consumer.event.applied", consumer=self.name, type=envelope.type,
+                          event_id=envelope.id)
+                return True
+        finally:
+            otel_context.detach(token)
+
+    async def _claim(self, session: AsyncSession, envelope: Envelope) -> bool:
+        values = {
+            "consumer": self.name,
+            "event_id": envelope.id,
+            "event_type": envelope.type,
+            "processed_at": datetime.now(UTC),
+        }
+        dialect = session.bind.dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        result = await session.execute(
+            insert(self._tables.inbox).values(**values).on_conflict_do_nothing()
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def _dead_letter(
+        self, message: ConsumerRecord[bytes, bytes], exc: BaseException, attempts: int
+    ) -> None:
+        raw = message.value or b""
+        event_id = _event_id_of(raw) or str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"{message.topic}/{message.partition}/{message.offset}")
+        )
+        error = _describe(exc)
+        dead = self._tables.dead_letters
+        async with self._uow_factory() as uow:
+            session = uow.session
+            existing = (
+                await session.execute(
+                    select(dead.c.id).where(dead.c.consumer == self.name, dead.c.event_id == event_id)
+                )
+            ).scalar_one_or_none()
+            if existing is None:
+                await session.execute(
+                    dead.insert().values(
+                        consumer=self.name,
+                        event_id=event_id,
+                        topic=message.topic,
+                        partition=message.partition,
+                        offset=message.offset,
+                        payload=raw,
+                        error=error,
+                        attempts=attempts,
+                        status="dead",
+                        created_at=datetime.now(UTC),
+                    )
+                )
+            else:
+                await session.execute(
+                    update(dead)
+                    .where(dead.c.id == existing)
+                    .values(error=error, attempts=dead.c.attempts + attempts, status="dead")
+                )
+            await self._outbox.add_raw(
+                session,
+                row_id=str(uuid.uuid4()),
+                topic=dead_letter_topic(message.topic),
+                event_type=message.topic,
+                key=(message.key or b"").decode("utf-8", "replace") or event_id,
+                payload=raw,
+                headers={
+                    "baotro-error": error[:2000],
+                    "baotro-consumer": self.name,
+                    "baotro-original-topic": message.topic,
+                    "baotro-original-partition": str(message.partition),
+                    "baotro-original-offset": str(message.offset),
+                    "baotro-attempts": str(attempts),
+                },
+            )
+            await uow.commit()
+        self._metrics.dead_letters.inc()
+        log.error(
+            "consumer.event.dead_lettered",
+            consumer=self.name,
+            topic=message.topic,
+            event_id=event_id,
+            attempts=attempts,
+            error=error,
+        )
+
+    async def redrive(self, ids: list[int] | None = None) -> RedriveResult:
+        """Handle dead letters again (after a fix); those that pass leave the dead letters."""
+        dead = self._tables.dead_letters
+        async with self._uow_factory() as uow:
+            stmt = select(dead.c.id, dead.c.payload).where(
+                dead.c.consumer == self.name, dead.c.status == "dead"
+            )
+            if ids is not None:
+                stmt = stmt.where(dead.c.id.in_(ids))
+            rows = (await uow.session.execute(stmt.order_by(dead.c.id))).all()
+        redriven = failing = 0
+        for row in rows:
+            try:
+                envelope = self._parse(row.payload)
+                await self.handle(envelope)
+                status: dict[str, Any] = {"status": "redriven", "redriven_at": datetime.now(UTC)}
+                redriven += 1
+            except Exception as exc:
+                status = {"error": _describe(exc), "attempts": dead.c.attempts + 1}
+                failing += 1
+            async with self._uow_factory() as uow:
+                await uow.session.execute(update(dead).where(dead.c.id == row.id).values(**status))
+                await uow.commit()
+        self._metrics.dead_letters.set(await self.dead_letter_count())
+        log.info("consumer.redrive.done", consumer=self.name, redriven=redriven, failing=failing)
+        return RedriveResult(redriven=redriven, still_failing=failing)
+
+    async def dead_letter_count(self) -> int:
+        dead = self._tables.dead_letters
+        async with self._uow_factory() as uow:
+            rows = (
+                await uow.session.execute(
+                    select(dead.c.id).where(dead.c.consumer == self.name, dead.c.status == "dead")
+                )
+            ).all()
+        return len(rows)
+
+
+def _event_id_of(raw: bytes) -> str | None:
+    try:
+        return Envelope.from_json_bytes(raw).id
+    except (ValidationError, ValueError):
+        return None
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"

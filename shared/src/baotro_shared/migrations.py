@@ -1,0 +1,47 @@
+"""Alembic, run programmatically on the service's own async engine (PostgreSQL or SQLite)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
+from sqlalchemy import Connection, MetaData
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+def alembic_config(script_location: Path) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    return config
+
+
+async def upgrade_to_head(engine: AsyncEngine, script_location: Path) -> None:
+    """Apply every migration of one service."""
+    config = alembic_config(script_location)
+
+    def _upgrade(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    async with engine.begin() as connection:
+        await connection.run_sync(_upgrade)
+
+
+def run_env(context: EnvironmentContext, target_metadata: MetaData) -> None:
+    """Body of each service's `env.py`: migrate on the connection handed over by the caller."""
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError(
+            "migrations run through `baotro migrate SERVICE` or at service start, "
+            "which hand over a connection"
+        )
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,53 @@
+"""OpenTelemetry: one tracer provider per process, instrumentation of FastAPI and SQLAlchemy."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from opentelemetry import trace
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+def configure_tracing(
+    *, service: str, otlp_endpoint: str | None, exporter: SpanExporter | None = None
+) -> TracerProvider:
+    """Install the global tracer provider once per process (a second call reuses it).
+
+    Spans go to OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, else nowhere (the trace
+    ids still flow into logs and events).
+    """
+    current = trace.get_tracer_provider()
+    if isinstance(current, TracerProvider):
+        if exporter is not None:
+            current.add_span_processor(BatchSpanProcessor(exporter))
+        return current
+    provider = TracerProvider(resource=Resource.create({"service.name": f"baotro-{service}"}))
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    if exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    return provider
+
+
+def instrument_app(app: FastAPI) -> None:
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+
+
+def instrument_engine(engine: AsyncEngine) -> None:
+    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+
+
+def instrument_kafka() -> None:
+    """aiokafka client spans (send/receive), once per process."""
+    from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
+
+    instrumentor = AIOKafkaInstrumentor()
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument()

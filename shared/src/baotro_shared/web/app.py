@@ -1,0 +1,89 @@
+"""The FastAPI application of a service: lifespan, problems, health, metrics, tracing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from baotro_shared.observability.tracing import instrument_app
+from baotro_shared.runtime import ServiceRuntime
+from baotro_shared.web.auth import TokenConfig
+from baotro_shared.web.problems import install_problem_handlers
+
+
+def health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Database and broker reachable")
+    async def readyz(request: Request) -> JSONResponse:
+        runtime: ServiceRuntime[Any] = request.app.state.runtime
+        checks = await runtime.readiness()
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not_ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        runtime: ServiceRuntime[Any] = request.app.state.runtime
+        if runtime.relay is not None:
+            await runtime.relay.refresh_backlog()
+        return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def create_service_app(
+    runtime: ServiceRuntime[Any],
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    on_startup: Callable[[], Awaitable[None]] | None = None,
+) -> FastAPI:
+    """Build the app; the runtime starts with the app's lifespan and stops with it."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        if on_startup is not None:
+            await on_startup()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    s = runtime.settings
+    app.state.runtime = runtime
+    app.state.settings = s
+    app.state.token_config = TokenConfig(s.jwt_secret, s.jwt_issuer, s.jwt_audience)
+    install_problem_handlers(app)
+    app.include_router(health_router())
+    for router in routers:
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def _latency(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        runtime.metrics.http_latency.labels(
+            request.method, path, str(response.status_code)
+        ).observe(time.perf_counter() - started)
+        return response
+
+    instrument_app(app)
+    return app
