@@ -22,7 +22,7 @@ def _platform(name: str) -> AliasChoices:
 class ServiceSettings(BaseSettings):
     """What every service needs; subclasses set `service_name`, the env prefix and defaults."""
 
-    model_config = SettingsConfigDict(extra="ignore", env_file=None)
+    model_config = SettingsConfigDict(extra="ignore", env_file=None, populate_by_name=True)
 
     service_name: str = "service"
     environment: Environment = Field("development", validation_alias=_platform("BAOTRO_ENV"))

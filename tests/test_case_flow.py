@@ -1,0 +1,40 @@
+"""The proof flow: registry POST /v1/cases → outbox → case.opened → reporting's stats."""
+
+from __future__ import annotations
+
+from baotro_shared.testing.harness import ServiceHarness
+from flow import Headers, open_case, stats, wait_for_open_total
+
+
+async def test_cases_opened_in_registry_appear_in_reporting_stats(
+    services: ServiceHarness, auth_header: Headers
+) -> None:
+    registry = await services.start("registry")
+    reporting = await services.start("reporting")
+    admin = auth_header("fund_admin")
+    await open_case(registry, admin, "14797", ["a", "d"])
+    await open_case(registry, admin, "14797", ["d"])
+    await open_case(registry, admin, "16522", ["n"])
+
+    result = await wait_for_open_total(reporting, admin, 3)
+    assert result == {
+        "open_total": 3,
+        "by_commune": {"14797": 2, "16522": 1},
+        "by_group": {"a": 1, "d": 2, "n": 1},
+    }
+
+
+async def test_reporting_stats_are_scoped_to_the_callers_communes(
+    services: ServiceHarness, auth_header: Headers
+) -> None:
+    registry = await services.start("registry")
+    reporting = await services.start("reporting")
+    admin = auth_header("fund_admin")
+    await open_case(registry, admin, "14797", ["a"])
+    await open_case(registry, admin, "16522", ["b"])
+    await wait_for_open_total(reporting, admin, 2)
+
+    scoped = await stats(reporting, auth_header("case_worker", ["16522"]))
+    assert scoped == {"open_total": 1, "by_commune": {"16522": 1}, "by_group": {"b": 1}}
+    unauthenticated = await reporting.client.get("/v1/stats/cases")
+    assert unauthenticated.status_code == 401
