@@ -190,6 +190,7 @@ class EventConsumer(Generic[U]):
                     "messaging.system": "kafka",
                     "messaging.destination.name": envelope.type,
                     "messaging.message.id": envelope.id,
+                    "messaging.kafka.message.key": envelope.subject,
                     "messaging.consumer.group.name": self.name,
                 },
             ):

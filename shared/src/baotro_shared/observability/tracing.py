@@ -7,23 +7,31 @@ from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 def configure_tracing(
-    *, service: str, otlp_endpoint: str | None, exporter: SpanExporter | None = None
+    *,
+    service: str,
+    otlp_endpoint: str | None,
+    exporter: SpanExporter | None = None,
+    synchronous: bool = False,
 ) -> TracerProvider:
     """Install the global tracer provider once per process (a second call reuses it).
 
     Spans go to OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, else nowhere (the trace
-    ids still flow into logs and events).
+    ids still flow into logs and events). `synchronous` exports each span as it ends (tests).
     """
+
+    def _processor(exp: SpanExporter) -> SpanProcessor:
+        return SimpleSpanProcessor(exp) if synchronous else BatchSpanProcessor(exp)
+
     current = trace.get_tracer_provider()
     if isinstance(current, TracerProvider):
         if exporter is not None:
-            current.add_span_processor(BatchSpanProcessor(exporter))
+            current.add_span_processor(_processor(exporter))
         return current
     provider = TracerProvider(resource=Resource.create({"service.name": f"baotro-{service}"}))
     if otlp_endpoint:
@@ -31,7 +39,7 @@ def configure_tracing(
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     if exporter is not None:
-        provider.add_span_processor(BatchSpanProcessor(exporter))
+        provider.add_span_processor(_processor(exporter))
     trace.set_tracer_provider(provider)
     return provider
 

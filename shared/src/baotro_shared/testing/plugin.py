@@ -45,7 +45,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def span_exporter() -> InMemorySpanExporter:
     """Every span of the test process, kept in memory."""
     exporter = InMemorySpanExporter()
-    configure_tracing(service="tests", otlp_endpoint=None, exporter=exporter)
+    configure_tracing(service="tests", otlp_endpoint=None, exporter=exporter, synchronous=True)
     instrument_kafka()
     return exporter
 
