@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from baotro_shared.testing.harness import ServiceHarness
+
 from flow import Headers, open_case, stats, wait_for_open_total
 
 

@@ -16,6 +16,7 @@ from baotro_shared.messaging.consumer import EventConsumer
 from baotro_shared.messaging.relay import OutboxRelay
 from baotro_shared.testing.harness import ServiceHarness
 from baotro_shared.testing.plugin import eventually
+
 from flow import Headers, counter_value, open_case, stats, wait_for_open_total
 
 
@@ -50,9 +51,15 @@ async def test_relay_killed_after_publishing_before_marking_still_applies_once(
     await wait_for_open_total(reporting, admin, 1)
 
     async def duplicate_seen() -> bool:
-        return counter_value(
-            reporting, "baotro_consumer_processed_total", type="case.opened", outcome="duplicate"
-        ) >= 1
+        return (
+            counter_value(
+                reporting,
+                "baotro_consumer_processed_total",
+                type="case.opened",
+                outcome="duplicate",
+            )
+            >= 1
+        )
 
     await eventually(duplicate_seen, message="the re-sent copy never reached the consumer")
     assert (await stats(reporting, admin))["open_total"] == 1
@@ -82,9 +89,15 @@ async def test_consumer_killed_after_commit_before_offset_commit_applies_once(
     await open_case(registry, admin, "14797", ["a"])
 
     async def duplicate_seen() -> bool:
-        return counter_value(
-            reporting, "baotro_consumer_processed_total", type="case.opened", outcome="duplicate"
-        ) >= 1
+        return (
+            counter_value(
+                reporting,
+                "baotro_consumer_processed_total",
+                type="case.opened",
+                outcome="duplicate",
+            )
+            >= 1
+        )
 
     # the consumer task dies, is restarted by its supervisor, and the event is redelivered
     await eventually(duplicate_seen, timeout=60, message="the event was never redelivered")
@@ -137,9 +150,7 @@ async def test_poison_event_goes_to_the_dlq_partition_flows_and_redrive_applies_
     assert json.loads(dlq_message.value)["subject"] == poison["id"]
 
     bug_active = False  # the fix is deployed
-    redrive = await reporting.client.post(
-        "/v1/admin/dead-letters/redrive", json={}, headers=admin
-    )
+    redrive = await reporting.client.post("/v1/admin/dead-letters/redrive", json={}, headers=admin)
     assert redrive.json() == {"redriven": 1, "still_failing": 0}
     assert (await stats(reporting, admin))["by_commune"] == {"14797": 2, "16522": 1}
     assert (await reporting.client.get("/v1/admin/dead-letters", headers=admin)).json() == []

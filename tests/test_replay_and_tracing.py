@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from baotro_shared.broker_process import BrokerProcess
 from baotro_shared.testing.harness import ServiceHarness
 from baotro_shared.testing.plugin import eventually
+
 from flow import Headers, open_case, stats, wait_for_open_total
 
 
@@ -66,8 +67,10 @@ async def test_one_trace_from_the_registry_request_to_the_reporting_consumer(
 
     async def consumer_span_of_this_case() -> list[ReadableSpan]:
         return [
-            s for s in finished()
-            if s.kind == SpanKind.CONSUMER and s.name == "case.opened process"
+            s
+            for s in finished()
+            if s.kind == SpanKind.CONSUMER
+            and s.name == "case.opened process"
             and s.attributes is not None
             and s.attributes.get("messaging.kafka.message.key") == case["id"]
         ]
@@ -75,9 +78,9 @@ async def test_one_trace_from_the_registry_request_to_the_reporting_consumer(
     [consumer_span] = await eventually(consumer_span_of_this_case, message="no consumer span")
     trace_id = consumer_span.context.trace_id
     same_trace = [s for s in finished() if s.context.trace_id == trace_id]
-    assert any(
-        s.kind == SpanKind.SERVER and s.name == "POST /v1/cases" for s in same_trace
-    ), "the consumer span is not in the trace of the registry request"
+    assert any(s.kind == SpanKind.SERVER and s.name == "POST /v1/cases" for s in same_trace), (
+        "the consumer span is not in the trace of the registry request"
+    )
     assert any(s.attributes and s.attributes.get("db.system") for s in same_trace), (
         "SQLAlchemy spans should join the same trace"
     )

@@ -12,8 +12,9 @@ import typer
 from baotro_shared.settings import PlatformSettings
 from baotro_shared.web.auth import Role, TokenConfig, issue_token
 
-app = typer.Typer(help="Bảo Trợ: công cụ dòng lệnh cho nhà phát triển và vận hành.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Bảo Trợ: công cụ dòng lệnh cho nhà phát triển và vận hành.", no_args_is_help=True
+)
 
 
 @app.command()
@@ -27,8 +28,9 @@ def token(
     settings = PlatformSettings()
     config = TokenConfig(settings.jwt_secret, settings.jwt_issuer, settings.jwt_audience)
     scope = [c.strip() for c in communes.split(",") if c.strip()] if communes else None
-    typer.echo(issue_token(config, sub=sub, role=role, communes=scope,
-                           ttl=timedelta(hours=ttl_hours)))
+    typer.echo(
+        issue_token(config, sub=sub, role=role, communes=scope, ttl=timedelta(hours=ttl_hours))
+    )
 
 
 def _service_runtime_parts(service: str):  # type: ignore[no-untyped-def]
@@ -62,8 +64,10 @@ def replay(
             await engine.dispose()
 
     count = asyncio.run(_run())
-    typer.echo(f"{count} events of {service} scheduled for re-publication "
-               "(its relay sends them; a stopped service sends them at start)")
+    typer.echo(
+        f"{count} events of {service} scheduled for re-publication "
+        "(its relay sends them; a stopped service sends them at start)"
+    )
 
 
 @app.command()
@@ -122,3 +126,7 @@ def dev(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

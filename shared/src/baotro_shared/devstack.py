@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -20,6 +21,11 @@ from baotro_shared.services import SERVICES
 DEFAULT_BROKER_PORT = 9092
 
 
+def _service_ports() -> dict[str, int]:
+    """Each service's port as its own settings read it (`REGISTRY_PORT`, ...)."""
+    return {name: ref.settings_class()().port for name, ref in SERVICES.items()}
+
+
 def _say(message: str) -> None:
     print(message, flush=True)
 
@@ -30,23 +36,28 @@ def run_stack(var_dir: Path, *, ready_timeout: float = 90.0) -> int:
     logs = var_dir / "log"
     logs.mkdir(exist_ok=True)
     env = dict(os.environ)
-    env.setdefault("BAOTRO_VAR_DIR", str(var_dir))
+    env["BAOTRO_VAR_DIR"] = str(var_dir)
     broker: BrokerProcess | None = None
     bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS")
+    ports = _service_ports()
     if not bootstrap:
-        if port_open("127.0.0.1", DEFAULT_BROKER_PORT):
-            _say(f"Cổng {DEFAULT_BROKER_PORT} đã có chương trình khác dùng. Dừng nó, hoặc đặt "
-                 "KAFKA_BOOTSTRAP_SERVERS trỏ tới một broker đang chạy.")
+        broker_port = int(env.get("BAOTRO_BROKER_PORT", DEFAULT_BROKER_PORT))
+        if port_open("127.0.0.1", broker_port):
+            _say(
+                f"Cổng {broker_port} đã có chương trình khác dùng. Dừng nó, hoặc đặt "
+                "KAFKA_BOOTSTRAP_SERVERS trỏ tới một broker đang chạy."
+            )
             return 1
-        broker = BrokerProcess(DEFAULT_BROKER_PORT, log_file=logs / "broker.log")
+        broker = BrokerProcess(broker_port, log_file=logs / "broker.log")
         broker.start()
         bootstrap = broker.bootstrap_servers
         env["KAFKA_BOOTSTRAP_SERVERS"] = bootstrap
         _say(f"• broker (Tansu, memory-only) on {bootstrap}")
     catalogue = load_contracts()
     partitions = int(env.get("BAOTRO_TOPIC_PARTITIONS", "3"))
-    asyncio.run(ensure_topics(bootstrap, catalogue.topics(), partitions=partitions,
-                              replication_factor=1))
+    asyncio.run(
+        ensure_topics(bootstrap, catalogue.topics(), partitions=partitions, replication_factor=1)
+    )
     _say(f"• topics: {', '.join(catalogue.topics(with_dlq=False))} (+ .dlq)")
 
     children: dict[str, subprocess.Popen[bytes]] = {}
@@ -62,16 +73,19 @@ def run_stack(var_dir: Path, *, ready_timeout: float = 90.0) -> int:
         for ref in SERVICES.values():
             log_file = open(logs / f"{ref.name}.log", "ab")  # noqa: SIM115
             children[ref.name] = subprocess.Popen(
-                [sys.executable, "-m", ref.module], env=env, stdout=log_file,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                [sys.executable, "-m", ref.module],
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
-        if not _wait_ready(children, ready_timeout, lambda: stopping):
+        if not _wait_ready(children, ports, ready_timeout, lambda: stopping):
             return 1
         _say("")
         _say("Bảo Trợ đang chạy:")
-        _say("  Cổng thông tin công khai  http://127.0.0.1:8004/")
-        for ref in SERVICES.values():
-            _say(f"  {ref.name:<13} http://127.0.0.1:{ref.port}/docs   (readyz: /readyz)")
+        _say(f"  Cổng thông tin công khai  http://127.0.0.1:{ports['reporting']}/")
+        for name, port in ports.items():
+            _say(f"  {name:<13} http://127.0.0.1:{port}/docs   (readyz: /readyz)")
         _say(f"  Dữ liệu: {var_dir}/*.db   Nhật ký: {logs}/")
         _say("  Mã xác thực thử: .venv/bin/baotro token --role fund_admin")
         _say("Nhấn Ctrl-C để dừng.")
@@ -98,13 +112,16 @@ def run_stack(var_dir: Path, *, ready_timeout: float = 90.0) -> int:
 
 
 def _wait_ready(
-    children: dict[str, subprocess.Popen[bytes]], timeout: float, cancelled: object
+    children: dict[str, subprocess.Popen[bytes]],
+    ports: dict[str, int],
+    timeout: float,
+    cancelled: Callable[[], bool],
 ) -> bool:
     deadline = time.monotonic() + timeout
     pending = set(children)
     with httpx.Client(timeout=2.0) as client:
         while pending:
-            if callable(cancelled) and cancelled():
+            if cancelled():
                 return False
             for name in list(pending):
                 proc = children[name]
@@ -112,7 +129,7 @@ def _wait_ready(
                     _say(f"Dịch vụ {name} không khởi động được (mã {proc.returncode}).")
                     return False
                 try:
-                    if client.get(f"http://127.0.0.1:{SERVICES[name].port}/readyz").status_code == 200:
+                    if client.get(f"http://127.0.0.1:{ports[name]}/readyz").status_code == 200:
                         pending.discard(name)
                         _say(f"• {name} sẵn sàng")
                 except httpx.HTTPError:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.environment import EnvironmentContext
 from sqlalchemy import Connection, MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,8 +29,11 @@ async def upgrade_to_head(engine: AsyncEngine, script_location: Path) -> None:
         await connection.run_sync(_upgrade)
 
 
-def run_env(context: EnvironmentContext, target_metadata: MetaData) -> None:
-    """Body of each service's `env.py`: migrate on the connection handed over by the caller."""
+def run_env(context: Any, target_metadata: MetaData) -> None:
+    """Body of each service's `env.py`: migrate on the connection handed over by the caller.
+
+    `context` is `alembic.context`, the module proxy of an `EnvironmentContext`.
+    """
     connection = context.config.attributes.get("connection")
     if connection is None:
         raise RuntimeError(

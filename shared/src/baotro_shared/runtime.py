@@ -16,7 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from baotro_shared.db import create_engine, session_factory
 from baotro_shared.events.catalogue import EventCatalogue, dead_letter_topic, load_contracts
-from baotro_shared.messaging.broker import build_consumer, build_producer, ensure_topics, total_messages
+from baotro_shared.messaging.broker import (
+    build_consumer,
+    build_producer,
+    ensure_topics,
+    total_messages,
+)
 from baotro_shared.messaging.consumer import EventConsumer, Handler, RedriveResult, RetryPolicy
 from baotro_shared.messaging.outbox import OutboxSignal, OutboxWriter
 from baotro_shared.messaging.relay import OutboxRelay
@@ -87,11 +92,15 @@ class ServiceRuntime(Generic[U]):
             tables=self.tables,
             outbox=self.outbox,
             metrics=self.metrics,
-            retry=RetryPolicy(s.consumer_max_attempts, s.consumer_backoff_initial_s,
-                              s.consumer_backoff_max_s),
+            retry=RetryPolicy(
+                s.consumer_max_attempts, s.consumer_backoff_initial_s, s.consumer_backoff_max_s
+            ),
             consumer_factory=lambda topics: build_consumer(
-                s.kafka_bootstrap_servers, group_id=s.consumer_group, topics=topics,
+                s.kafka_bootstrap_servers,
+                group_id=s.consumer_group,
+                topics=topics,
                 client_id=f"baotro-{s.service_name}",
+                session_timeout_ms=s.consumer_session_timeout_ms,
             ),
             poll_timeout_ms=s.consumer_poll_timeout_ms,
         )
@@ -136,16 +145,22 @@ class ServiceRuntime(Generic[U]):
     async def _connect(self) -> None:
         s = self.settings
         await ensure_topics(
-            s.kafka_bootstrap_servers, self.all_topics,
-            partitions=s.topic_partitions, replication_factor=s.topic_replication_factor,
+            s.kafka_bootstrap_servers,
+            self.all_topics,
+            partitions=s.topic_partitions,
+            replication_factor=s.topic_replication_factor,
         )
         await self._maybe_replay()
         producer = build_producer(s.kafka_bootstrap_servers, client_id=f"baotro-{s.service_name}")
         await producer.start()
         self.producer = producer
         self.relay = OutboxRelay(
-            sessions=self.sessions, tables=self.tables, producer=producer, signal=self.signal,
-            metrics=self.metrics, batch_size=s.outbox_batch_size,
+            sessions=self.sessions,
+            tables=self.tables,
+            producer=producer,
+            signal=self.signal,
+            metrics=self.metrics,
+            batch_size=s.outbox_batch_size,
             poll_interval_s=s.outbox_poll_interval_s,
         )
         if self.consumer is not None:
@@ -228,4 +243,6 @@ class ServiceRuntime(Generic[U]):
                 checks["broker"] = "ok"
             except Exception as exc:
                 checks["broker"] = f"unreachable: {type(exc).__name__}"
+        if self.consumer is not None:
+            checks["consumer"] = "ok" if self.consumer.assigned else "joining"
         return checks

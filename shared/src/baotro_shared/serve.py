@@ -19,7 +19,9 @@ S = TypeVar("S", bound=ServiceSettings)
 
 
 def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
-    configure_logging(service=settings.service_name, level=settings.log_level, json=settings.log_json)
+    configure_logging(
+        service=settings.service_name, level=settings.log_level, json=settings.log_json
+    )
     configure_tracing(service=settings.service_name, otlp_endpoint=settings.otlp_endpoint)
     instrument_kafka()
     uvicorn.run(

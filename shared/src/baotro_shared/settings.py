@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEVELOPMENT_SIGNING_KEY = "baotro-development-signing-key-not-for-production"  # noqa: S105
+DEVELOPMENT_SIGNING_KEY = "baotro-development-signing-key-not-for-production"
 
 Environment = Literal["development", "test", "production"]
 ReplayOnStart = Literal["auto", "always", "never"]
@@ -39,7 +39,9 @@ class ServiceSettings(BaseSettings):
         1, validation_alias=_platform("BAOTRO_TOPIC_REPLICATION_FACTOR")
     )
 
-    jwt_secret: str = Field(DEVELOPMENT_SIGNING_KEY, validation_alias=_platform("BAOTRO_JWT_SECRET"))
+    jwt_secret: str = Field(
+        DEVELOPMENT_SIGNING_KEY, validation_alias=_platform("BAOTRO_JWT_SECRET")
+    )
     jwt_issuer: str = Field("baotro", validation_alias=_platform("BAOTRO_JWT_ISSUER"))
     jwt_audience: str = Field("baotro", validation_alias=_platform("BAOTRO_JWT_AUDIENCE"))
 
@@ -52,10 +54,14 @@ class ServiceSettings(BaseSettings):
     consumer_backoff_initial_s: float = 0.2
     consumer_backoff_max_s: float = 10.0
     consumer_poll_timeout_ms: int = 200
+    consumer_session_timeout_ms: int = 10000
+    """Kafka brokers refuse less than 6 s by default; Tansu delays a group join by half of it."""
 
     log_level: str = Field("INFO", validation_alias=_platform("BAOTRO_LOG_LEVEL"))
     log_json: bool = Field(True, validation_alias=_platform("BAOTRO_LOG_JSON"))
-    otlp_endpoint: str | None = Field(None, validation_alias=_platform("OTEL_EXPORTER_OTLP_ENDPOINT"))
+    otlp_endpoint: str | None = Field(
+        None, validation_alias=_platform("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> ServiceSettings:
@@ -87,7 +93,9 @@ class PlatformSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     environment: Environment = Field("development", validation_alias=_platform("BAOTRO_ENV"))
-    jwt_secret: str = Field(DEVELOPMENT_SIGNING_KEY, validation_alias=_platform("BAOTRO_JWT_SECRET"))
+    jwt_secret: str = Field(
+        DEVELOPMENT_SIGNING_KEY, validation_alias=_platform("BAOTRO_JWT_SECRET")
+    )
     jwt_issuer: str = Field("baotro", validation_alias=_platform("BAOTRO_JWT_ISSUER"))
     jwt_audience: str = Field("baotro", validation_alias=_platform("BAOTRO_JWT_AUDIENCE"))
     kafka_bootstrap_servers: str | None = Field(

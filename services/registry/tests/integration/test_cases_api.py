@@ -23,7 +23,8 @@ async def test_opens_a_case_and_writes_case_opened_to_the_outbox(
     body = response.json()
     assert body["groups"] == ["a", "đ"]
     assert body["commune_name"] == "Phường Hạc Thành"
-    assert body["stage"] == "new" and body["status"] == "open"
+    assert body["stage"] == "new"
+    assert body["status"] == "open"
 
     outbox = registry.runtime.tables.outbox
     async with registry.runtime.sessions() as session:

@@ -54,8 +54,9 @@ def asyncapi_document(catalogue: EventCatalogue | None = None) -> dict[str, Any]
                     },
                 ]
             },
-            "bindings": {"kafka": {"key": {"type": "string",
-                                           "description": f"the {spec.model.key_field}"}}},
+            "bindings": {
+                "kafka": {"key": {"type": "string", "description": f"the {spec.model.key_field}"}}
+            },
         }
         channels[spec.event_type] = {
             "address": spec.topic,
@@ -83,10 +84,16 @@ def asyncapi_document(catalogue: EventCatalogue | None = None) -> dict[str, Any]
         },
         "defaultContentType": "application/json",
         "servers": {
-            "local": {"host": "127.0.0.1:9092", "protocol": "kafka",
-                      "description": "bundled Tansu broker of `make run`"},
-            "production": {"host": "kafka:9092", "protocol": "kafka",
-                           "description": "Apache Kafka (KRaft), RF 3, min.insync.replicas 2"},
+            "local": {
+                "host": "127.0.0.1:9092",
+                "protocol": "kafka",
+                "description": "bundled Tansu broker of `make run`",
+            },
+            "production": {
+                "host": "kafka:9092",
+                "protocol": "kafka",
+                "description": "Apache Kafka (KRaft), RF 3, min.insync.replicas 2",
+            },
         },
         "channels": channels,
         "operations": operations,
@@ -95,4 +102,5 @@ def asyncapi_document(catalogue: EventCatalogue | None = None) -> dict[str, Any]
 
 
 def asyncapi_yaml(catalogue: EventCatalogue | None = None) -> str:
-    return yaml.safe_dump(asyncapi_document(catalogue), sort_keys=False, allow_unicode=True)
+    text: str = yaml.safe_dump(asyncapi_document(catalogue), sort_keys=False, allow_unicode=True)
+    return text

@@ -114,9 +114,7 @@ class EventCatalogue:
             try:
                 payload = spec.upcasters[version](payload)
             except KeyError as exc:
-                raise UnknownEventError(
-                    f"no upcaster for {envelope.type} from v{version}"
-                ) from exc
+                raise UnknownEventError(f"no upcaster for {envelope.type} from v{version}") from exc
             version += 1
         return spec.model.model_validate(payload)
 

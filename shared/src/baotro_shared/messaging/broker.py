@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 import structlog
@@ -30,7 +31,12 @@ def build_producer(bootstrap_servers: str, *, client_id: str) -> AIOKafkaProduce
 
 
 def build_consumer(
-    bootstrap_servers: str, *, group_id: str, topics: Iterable[str], client_id: str
+    bootstrap_servers: str,
+    *,
+    group_id: str,
+    topics: Iterable[str],
+    client_id: str,
+    session_timeout_ms: int = 10000,
 ) -> AIOKafkaConsumer:
     """A consumer that commits offsets itself, only after the database commit."""
     return AIOKafkaConsumer(
@@ -42,8 +48,8 @@ def build_consumer(
         auto_offset_reset="earliest",
         isolation_level="read_uncommitted",
         max_poll_records=500,
-        session_timeout_ms=10000,
-        heartbeat_interval_ms=1000,
+        session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=max(session_timeout_ms // 4, 100),
         metadata_max_age_ms=5000,
     )
 
@@ -59,12 +65,10 @@ async def ensure_topics(
         existing = set(await admin.list_topics())
         missing = [t for t in wanted if t not in existing]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
                     [NewTopic(t, partitions, replication_factor) for t in missing]
                 )
-            except TopicAlreadyExistsError:
-                pass
             log.info("broker.topics.created", topics=missing)
         return missing
     finally:
@@ -81,7 +85,7 @@ async def total_messages(bootstrap_servers: str, topics: Iterable[str]) -> int:
             for p in consumer.partitions_for_topic(topic) or set():
                 partitions.append(TopicPartition(topic, p))
         if not partitions:
-            await consumer._client.force_metadata_update()  # noqa: SLF001
+            await consumer._client.force_metadata_update()
             for topic in topics:
                 for p in consumer.partitions_for_topic(topic) or set():
                     partitions.append(TopicPartition(topic, p))

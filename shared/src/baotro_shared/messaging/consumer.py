@@ -97,6 +97,12 @@ class EventConsumer(Generic[U]):
     def topics(self) -> list[str]:
         return sorted(self._handlers)
 
+    @property
+    def assigned(self) -> bool:
+        """Joined its group and holds partitions: events published now will be consumed."""
+        consumer = self._consumer
+        return consumer is not None and bool(consumer.assignment())
+
     async def run(self) -> None:
         """Consume until `stop()`."""
         consumer = self._consumer_factory(self.topics)
@@ -121,7 +127,9 @@ class EventConsumer(Generic[U]):
     def stop(self) -> None:
         self._stopping.set()
 
-    async def _commit_offset(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+    async def _commit_offset(
+        self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int
+    ) -> None:
         await consumer.commit({tp: OffsetAndMetadata(offset, "")})
 
     def _update_lag(self, consumer: AIOKafkaConsumer) -> None:
@@ -130,7 +138,7 @@ class EventConsumer(Generic[U]):
             if high is None:
                 continue
             try:
-                position = consumer._subscription.subscription.assignment.state_value(tp).position  # noqa: SLF001
+                position = consumer._subscription.subscription.assignment.state_value(tp).position
             except (AttributeError, KeyError):
                 continue
             if position is not None:
@@ -178,8 +186,14 @@ class EventConsumer(Generic[U]):
     async def handle(self, envelope: Envelope) -> bool:
         """Apply one event exactly once; returns False when it had been applied already."""
         parent = propagate.extract(
-            {k: v for k, v in (("traceparent", envelope.traceparent),
-                               ("tracestate", envelope.tracestate)) if v}
+            {
+                k: v
+                for k, v in (
+                    ("traceparent", envelope.traceparent),
+                    ("tracestate", envelope.tracestate),
+                )
+                if v
+            }
         )
         token = otel_context.attach(parent)
         try:
@@ -203,8 +217,12 @@ class EventConsumer(Generic[U]):
                         return False
                     await self._handlers[envelope.type](uow, data, envelope)
                     await uow.commit()
-                log.debug("consumer.event.applied", consumer=self.name, type=envelope.type,
-                          event_id=envelope.id)
+                log.debug(
+                    "consumer.event.applied",
+                    consumer=self.name,
+                    type=envelope.type,
+                    event_id=envelope.id,
+                )
                 return True
         finally:
             otel_context.detach(token)
@@ -236,7 +254,9 @@ class EventConsumer(Generic[U]):
             session = uow.session
             existing = (
                 await session.execute(
-                    select(dead.c.id).where(dead.c.consumer == self.name, dead.c.event_id == event_id)
+                    select(dead.c.id).where(
+                        dead.c.consumer == self.name, dead.c.event_id == event_id
+                    )
                 )
             ).scalar_one_or_none()
             if existing is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ FAST_TEST_SETTINGS: dict[str, Any] = {
     "consumer_backoff_initial_s": 0.05,
     "consumer_backoff_max_s": 0.2,
     "consumer_poll_timeout_ms": 100,
+    "consumer_session_timeout_ms": 2000,
     "outbox_poll_interval_s": 0.05,
     "topic_partitions": 3,
 }
@@ -72,6 +74,7 @@ class ServiceHarness:
         lifespan = LifespanManager(app, startup_timeout=60, shutdown_timeout=30)
         await lifespan.__aenter__()
         await runtime.wait_broker_ready(60)
+        await _wait_consumer_assigned(runtime)
         client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=lifespan.app), base_url=f"http://{name}"
         )
@@ -87,3 +90,14 @@ class ServiceHarness:
     async def stop_all(self) -> None:
         for name in list(self.running):
             await self.stop(name)
+
+
+async def _wait_consumer_assigned(runtime: ServiceRuntime[Any], timeout: float = 60.0) -> None:
+    """Like `/readyz`: a service with a consumer is ready once it holds its partitions."""
+    if runtime.consumer is None:
+        return
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not runtime.consumer.assigned:
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"{runtime.settings.service_name}: consumer never joined its group")
+        await asyncio.sleep(0.05)

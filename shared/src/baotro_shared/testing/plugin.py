@@ -18,10 +18,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from baotro_shared.broker_process import BrokerProcess, free_port
 from baotro_shared.observability.tracing import configure_tracing, instrument_kafka
+from baotro_shared.settings import DEVELOPMENT_SIGNING_KEY
 from baotro_shared.testing.harness import ServiceHarness
 from baotro_shared.testing.postgres import PostgresDatabases
 from baotro_shared.web.auth import Role, TokenConfig, issue_token
-from baotro_shared.settings import DEVELOPMENT_SIGNING_KEY
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -35,8 +35,10 @@ def missing_component(reason: str) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "/integration/" in str(item.path) or "/tests/e2e" in str(item.path) or (
-            str(item.path).startswith(os.path.join(os.getcwd(), "tests") + os.sep)
+        if (
+            "/integration/" in str(item.path)
+            or "/tests/e2e" in str(item.path)
+            or (str(item.path).startswith(os.path.join(os.getcwd(), "tests") + os.sep))
         ):
             item.add_marker(pytest.mark.integration)
 
@@ -69,7 +71,9 @@ def broker() -> Iterator[BrokerProcess]:
 @pytest.fixture(scope="session")
 async def postgres() -> AsyncIterator[PostgresDatabases]:
     """Creates databases on 127.0.0.1:5432 on demand and drops them at the end."""
-    databases = PostgresDatabases(os.environ.get("BAOTRO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    databases = PostgresDatabases(
+        os.environ.get("BAOTRO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+    )
     try:
         await databases.check()
     except Exception as exc:  # pragma: no cover - depends on the machine

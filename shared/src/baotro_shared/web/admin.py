@@ -69,16 +69,18 @@ def admin_router() -> APIRouter:
         dead = runtime.tables.dead_letters
         async with runtime.sessions() as session:
             rows = (
-                await session.execute(
-                    select(dead).where(dead.c.status == status).order_by(dead.c.id).limit(500)
+                (
+                    await session.execute(
+                        select(dead).where(dead.c.status == status).order_by(dead.c.id).limit(500)
+                    )
                 )
-            ).mappings().all()
+                .mappings()
+                .all()
+            )
         return [DeadLetterPublic.model_validate(dict(r)) for r in rows]
 
     @router.post("/dead-letters/redrive", response_model=RedriveResultPublic)
-    async def redrive(
-        body: RedriveRequest, runtime: Runtime, _op: Operator
-    ) -> RedriveResultPublic:
+    async def redrive(body: RedriveRequest, runtime: Runtime, _op: Operator) -> RedriveResultPublic:
         """Handle dead letters again, after the fix that makes them pass has been deployed."""
         result = await runtime.redrive(body.ids)
         return RedriveResultPublic(redriven=result.redriven, still_failing=result.still_failing)

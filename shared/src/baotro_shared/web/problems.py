@@ -50,8 +50,13 @@ class ProblemError(Exception):
 
 
 def _slug(status: int) -> str:
-    return {401: "unauthorized", 403: "forbidden", 404: "not-found", 409: "conflict",
-            422: "validation"}.get(status, f"http-{status}")
+    return {
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not-found",
+        409: "conflict",
+        422: "validation",
+    }.get(status, f"http-{status}")
 
 
 def problem_response(
@@ -86,8 +91,13 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
         return problem_response(
-            request, exc.status, exc.detail, slug=exc.slug, title=exc.title,
-            errors=exc.errors, headers=exc.headers,
+            request,
+            exc.status,
+            exc.detail,
+            slug=exc.slug,
+            title=exc.title,
+            errors=exc.errors,
+            headers=exc.headers,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -96,8 +106,9 @@ def install_problem_handlers(app: FastAPI) -> None:
             {"field": _field_path(e.get("loc", ())), "message": _vi_message(e)}
             for e in exc.errors()
         ]
-        detail = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"]
-                           for e in errors)
+        detail = "; ".join(
+            f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
+        )
         return problem_response(request, 422, detail or "Dữ liệu không hợp lệ", errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
@@ -107,7 +118,9 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail = "Không tìm thấy địa chỉ này."
         if exc.status_code == 405:
             detail = "Phương thức này không được hỗ trợ tại địa chỉ này."
-        return problem_response(request, exc.status_code, detail, headers=exc.headers)
+        return problem_response(
+            request, exc.status_code, detail, headers=dict(exc.headers) if exc.headers else None
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -1,4 +1,4 @@
-"""Notifications tables. The domain tables arrive with their issues; the messaging tables are here now."""
+"""Notifications tables: the messaging tables now; domain tables come with their issues."""
 
 from __future__ import annotations
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from baotro_shared.uow import UnitOfWork
 
 
 class NotificationsUnitOfWork(UnitOfWork):
-    async def __aenter__(self) -> NotificationsUnitOfWork:
+    async def __aenter__(self) -> Self:
         await super().__aenter__()
         return self

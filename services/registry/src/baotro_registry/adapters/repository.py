@@ -72,7 +72,9 @@ class CaseRepository:
         ).scalar_one()
         rows = (
             await self._session.execute(
-                stmt.order_by(CaseRecord.opened_at.desc(), CaseRecord.id).limit(limit).offset(offset)
+                stmt.order_by(CaseRecord.opened_at.desc(), CaseRecord.id)
+                .limit(limit)
+                .offset(offset)
             )
         ).scalars()
         return [_to_domain(r) for r in rows], int(total)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from baotro_registry.adapters.repository import CaseRepository
 from baotro_shared.uow import UnitOfWork
 
@@ -9,7 +11,7 @@ from baotro_shared.uow import UnitOfWork
 class RegistryUnitOfWork(UnitOfWork):
     cases: CaseRepository
 
-    async def __aenter__(self) -> RegistryUnitOfWork:
+    async def __aenter__(self) -> Self:
         await super().__aenter__()
         self.cases = CaseRepository(self.session)
         return self

@@ -42,16 +42,24 @@ class CaseViewRepository:
             open_cases = open_cases.where(CaseView.commune_code.in_(communes))
         sub = open_cases.subquery()
         by_commune = dict(
-            (await self._session.execute(
-                select(sub.c.commune_code, func.count()).group_by(sub.c.commune_code)
-            )).tuples().all()
+            (
+                await self._session.execute(
+                    select(sub.c.commune_code, func.count()).group_by(sub.c.commune_code)
+                )
+            )
+            .tuples()
+            .all()
         )
         by_group = dict(
-            (await self._session.execute(
-                select(CaseGroupView.group_code, func.count())
-                .join(sub, sub.c.case_id == CaseGroupView.case_id)
-                .group_by(CaseGroupView.group_code)
-            )).tuples().all()
+            (
+                await self._session.execute(
+                    select(CaseGroupView.group_code, func.count())
+                    .join(sub, sub.c.case_id == CaseGroupView.case_id)
+                    .group_by(CaseGroupView.group_code)
+                )
+            )
+            .tuples()
+            .all()
         )
         return CaseStats(
             open_total=sum(by_commune.values()),
