@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -162,6 +163,7 @@ class ServiceRuntime(Generic[U]):
             metrics=self.metrics,
             batch_size=s.outbox_batch_size,
             poll_interval_s=s.outbox_poll_interval_s,
+            retention=timedelta(days=s.outbox_retention_days),
         )
         if self.consumer is not None:
             self.metrics.dead_letters.set(await self.consumer.dead_letter_count())

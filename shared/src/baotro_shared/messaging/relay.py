@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,14 +19,17 @@ from baotro_shared.messaging.tables import MessagingTables
 from baotro_shared.observability.metrics import ServiceMetrics
 
 log = structlog.get_logger(__name__)
+RELAY_LOCK_KEY = 0x6261_6F74_726F  # "baotro": one relay publishes at a time per database
 
 
 class OutboxRelay:
     """Moves outbox rows to the broker in id order.
 
     At-least-once: a crash after the broker acknowledged and before the rows were marked
-    published re-sends them; consumers drop the duplicates by event id. Rows are locked with
-    `FOR UPDATE SKIP LOCKED` on PostgreSQL so that two relays never send the same batch at once.
+    published re-sends them; consumers drop the duplicates by event id. On PostgreSQL, several
+    replicas of a service may run a relay: a transaction-scoped advisory lock lets one of them
+    publish at a time (so events of one aggregate never overtake each other), and rows are read
+    `FOR UPDATE SKIP LOCKED`. Published rows are kept `retention` long, then pruned.
     """
 
     def __init__(
@@ -38,6 +42,8 @@ class OutboxRelay:
         metrics: ServiceMetrics,
         batch_size: int = 500,
         poll_interval_s: float = 0.2,
+        retention: timedelta = timedelta(days=3650),
+        prune_every_s: float = 3600.0,
     ) -> None:
         self._sessions = sessions
         self._outbox = tables.outbox
@@ -47,6 +53,9 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
         self._stopping = asyncio.Event()
+        self._retention = retention
+        self._prune_every_s = prune_every_s
+        self._last_prune = 0.0
 
     async def run(self) -> None:
         """Publish until `stop()`; errors are logged and retried with backoff."""
@@ -54,6 +63,7 @@ class OutboxRelay:
         while not self._stopping.is_set():
             try:
                 sent = await self.publish_pending()
+                await self._maybe_prune()
                 backoff = self._poll_interval_s
             except asyncio.CancelledError:
                 raise
@@ -83,6 +93,8 @@ class OutboxRelay:
     async def publish_batch(self) -> int:
         """One transaction: lock a batch, send it, wait for every ack, mark it published."""
         async with self._sessions() as session, session.begin():
+            if not await self._lead(session):
+                return 0
             rows = (
                 await session.execute(
                     select(
@@ -106,6 +118,34 @@ class OutboxRelay:
             self._metrics.outbox_published.labels(topic=row.topic).inc()
         log.debug("outbox.relay.published", count=len(rows))
         return len(rows)
+
+    async def _lead(self, session: AsyncSession) -> bool:
+        """On PostgreSQL, take the relay lock for this transaction, or let another relay lead."""
+        if session.bind.dialect.name != "postgresql":
+            return True
+        locked = (
+            await session.execute(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_KEY)))
+        ).scalar_one()
+        return bool(locked)
+
+    async def _maybe_prune(self) -> None:
+        now = time.monotonic()
+        if now - self._last_prune < self._prune_every_s:
+            return
+        self._last_prune = now
+        pruned = await self.prune(before=datetime.now(UTC) - self._retention)
+        if pruned:
+            log.info("outbox.relay.pruned", rows=pruned)
+
+    async def prune(self, *, before: datetime) -> int:
+        """Delete published rows created before `before` (the retention of the event log)."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                delete(self._outbox).where(
+                    self._outbox.c.published_at.is_not(None), self._outbox.c.created_at < before
+                )
+            )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def _send(self, rows: Sequence[Row[Any]]) -> None:
         futures = []
