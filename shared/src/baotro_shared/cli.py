@@ -50,7 +50,10 @@ def _service_runtime_parts(service: str):  # type: ignore[no-untyped-def]
 @app.command()
 def replay(
     service: Annotated[str, typer.Argument(help="registry, donations, notifications, reporting")],
-    since: Annotated[datetime | None, typer.Option(help="ISO date or date-time")] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(help="ISO date or date-time (Vietnam time unless an offset is given)"),
+    ] = None,
     until: Annotated[datetime | None, typer.Option(help="ISO date or date-time (excluded)")] = None,
 ) -> None:
     """Re-publish a service's events (all, or a time range) from its outbox."""

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from baotro_shared.messaging.tables import MessagingTables
+from baotro_shared.timeutil import to_utc
 
 
 async def schedule_replay(
@@ -21,13 +22,14 @@ async def schedule_replay(
 
     The relay then re-sends them in their original order, interleaved correctly with new
     events because it always publishes by outbox id. Consumers skip what they already applied.
+    A naive bound is Vietnam time.
     """
     outbox = tables.outbox
     stmt = update(outbox).where(outbox.c.published_at.is_not(None))
     if since is not None:
-        stmt = stmt.where(outbox.c.created_at >= since)
+        stmt = stmt.where(outbox.c.created_at >= to_utc(since))
     if until is not None:
-        stmt = stmt.where(outbox.c.created_at < until)
+        stmt = stmt.where(outbox.c.created_at < to_utc(until))
     async with sessions() as session, session.begin():
         result = await session.execute(stmt.values(published_at=None))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,15 @@
+"""Time: people think in Asia/Ho_Chi_Minh, storage is UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def to_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime; a naive one is read as Vietnam time (what a user typed)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VIETNAM)
+    return moment.astimezone(UTC)
