@@ -39,3 +39,30 @@ async def test_reporting_stats_are_scoped_to_the_callers_communes(
     assert scoped == {"open_total": 1, "by_commune": {"16522": 1}, "by_group": {"b": 1}}
     unauthenticated = await reporting.client.get("/v1/stats/cases")
     assert unauthenticated.status_code == 401
+
+
+async def test_metrics_expose_outbox_backlog_consumer_lag_and_dead_letters(
+    services: ServiceHarness, auth_header: Headers
+) -> None:
+    registry = await services.start("registry")
+    reporting = await services.start("reporting")
+    admin = auth_header("fund_admin")
+    await open_case(registry, admin, "14797", ["a"])
+    await wait_for_open_total(reporting, admin, 1)
+
+    registry_metrics = (await registry.client.get("/metrics")).text
+    assert "baotro_outbox_backlog 0.0" in registry_metrics
+    assert 'baotro_outbox_published_total{topic="case.opened"} 1.0' in registry_metrics
+    assert "baotro_http_request_duration_seconds_count" in registry_metrics
+    reporting_metrics = (await reporting.client.get("/metrics")).text
+    assert 'baotro_consumer_lag{partition="' in reporting_metrics
+    assert "baotro_dead_letters 0.0" in reporting_metrics
+    assert (
+        'baotro_consumer_processed_total{outcome="handled",type="case.opened"} 1.0'
+        in reporting_metrics
+    )
+    ready = await reporting.client.get("/readyz")
+    assert ready.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "broker": "ok", "consumer": "ok"},
+    }
