@@ -81,8 +81,15 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+_LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
+
+
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
-    return ".".join(str(p) for p in loc if p not in ("body", "query", "path"))
+    """`("body", "groups", 0)` → `groups.0`; only the leading location is dropped."""
+    parts = list(loc)
+    if parts and parts[0] in _LOCATIONS:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -140,6 +147,19 @@ _VI_BY_TYPE = {
     "uuid_type": "không phải mã định danh (UUID) hợp lệ",
     "too_short": "quá ngắn hoặc trống",
     "too_long": "quá dài",
+    "string_too_short": "quá ngắn hoặc trống",
+    "string_too_long": "quá dài",
+    "string_pattern_mismatch": "không đúng định dạng",
+    "enum": "không phải một trong các giá trị cho phép",
+    "literal_error": "không phải một trong các giá trị cho phép",
+    "bool_parsing": "phải là đúng/sai (true/false)",
+    "bool_type": "phải là đúng/sai (true/false)",
+    "float_parsing": "phải là số",
+    "float_type": "phải là số",
+    "greater_than": "nhỏ hơn hoặc bằng giá trị tối thiểu",
+    "less_than": "lớn hơn hoặc bằng giá trị tối đa",
+    "url_parsing": "không phải địa chỉ URL hợp lệ",
+    "value_error.email": "không phải địa chỉ email hợp lệ",
     "extra_forbidden": "trường không được phép",
     "json_invalid": "nội dung JSON không hợp lệ",
     "model_attributes_type": "phải là đối tượng JSON",

@@ -182,7 +182,12 @@ def test_parse_ignores_fields_added_later_by_the_producer(catalogue: EventCatalo
 def test_topics_are_the_event_types_and_their_dead_letter_topics(
     catalogue: EventCatalogue,
 ) -> None:
-    assert catalogue.topics() == ["gadget.sold", "gadget.sold.dlq", "widget.made", "widget.made.dlq"]
+    assert catalogue.topics() == [
+        "gadget.sold",
+        "gadget.sold.dlq",
+        "widget.made",
+        "widget.made.dlq",
+    ]
     assert catalogue.topics(with_dlq=False) == ["gadget.sold", "widget.made"]
     assert dead_letter_topic("widget.made") == "widget.made.dlq"
 

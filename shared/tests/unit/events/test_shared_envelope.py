@@ -36,8 +36,17 @@ def test_round_trips_through_json_bytes() -> None:
 def test_wire_form_is_utf8_json_carrying_the_cloudevents_attributes() -> None:
     wire = json.loads(_envelope().to_json_bytes().decode("utf-8"))
 
-    for attribute in ("specversion", "id", "source", "type", "subject", "time",
-                      "datacontenttype", "dataschema", "data"):
+    for attribute in (
+        "specversion",
+        "id",
+        "source",
+        "type",
+        "subject",
+        "time",
+        "datacontenttype",
+        "dataschema",
+        "data",
+    ):
         assert attribute in wire, attribute
     assert wire["specversion"] == "1.0"
     assert wire["datacontenttype"] == "application/json"

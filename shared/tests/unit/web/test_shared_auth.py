@@ -24,8 +24,9 @@ from baotro_shared.web.auth import (
 )
 from baotro_shared.web.problems import ProblemError, install_problem_handlers
 
-CONFIG = TokenConfig(secret="unit-test-signing-key-of-at-least-32-chars", issuer="baotro",
-                     audience="baotro")
+CONFIG = TokenConfig(
+    secret="unit-test-signing-key-of-at-least-32-chars", issuer="baotro", audience="baotro"
+)
 HAC_THANH = "14797"
 QUANG_PHU = "16522"
 
@@ -37,8 +38,9 @@ def _decode_problem(token: str, config: TokenConfig = CONFIG) -> ProblemError:
 
 
 def test_issued_token_decodes_to_the_same_principal() -> None:
-    token = issue_token(CONFIG, sub="can-bo-01", role=Role.CASE_WORKER,
-                        communes=[HAC_THANH, QUANG_PHU, HAC_THANH])
+    token = issue_token(
+        CONFIG, sub="can-bo-01", role=Role.CASE_WORKER, communes=[HAC_THANH, QUANG_PHU, HAC_THANH]
+    )
 
     principal = decode_token(CONFIG, token)
 
@@ -110,15 +112,17 @@ def test_token_signed_with_another_key_is_401() -> None:
 
 
 def test_token_for_another_audience_is_401() -> None:
-    token = issue_token(dataclasses.replace(CONFIG, audience="other-app"), sub="cb",
-                        role=Role.FUND_ADMIN)
+    token = issue_token(
+        dataclasses.replace(CONFIG, audience="other-app"), sub="cb", role=Role.FUND_ADMIN
+    )
 
     assert _decode_problem(token).status == 401
 
 
 def test_token_from_another_issuer_is_401() -> None:
-    token = issue_token(dataclasses.replace(CONFIG, issuer="someone-else"), sub="cb",
-                        role=Role.FUND_ADMIN)
+    token = issue_token(
+        dataclasses.replace(CONFIG, issuer="someone-else"), sub="cb", role=Role.FUND_ADMIN
+    )
 
     assert _decode_problem(token).status == 401
 
@@ -142,16 +146,24 @@ def test_token_with_a_malformed_communes_claim_is_401() -> None:
 
 
 def test_token_without_expiry_is_401() -> None:
-    token = jwt.encode({"iss": "baotro", "aud": "baotro", "sub": "cb", "role": "fund_admin"},
-                       CONFIG.secret, algorithm="HS256")
+    token = jwt.encode(
+        {"iss": "baotro", "aud": "baotro", "sub": "cb", "role": "fund_admin"},
+        CONFIG.secret,
+        algorithm="HS256",
+    )
 
     assert _decode_problem(token).status == 401
 
 
 def test_unsigned_token_is_401() -> None:
     now = datetime.now(UTC)
-    claims = {"iss": "baotro", "aud": "baotro", "sub": "cb", "role": "fund_admin",
-              "exp": int((now + timedelta(hours=1)).timestamp())}
+    claims = {
+        "iss": "baotro",
+        "aud": "baotro",
+        "sub": "cb",
+        "role": "fund_admin",
+        "exp": int((now + timedelta(hours=1)).timestamp()),
+    }
     token = jwt.encode(claims, None, algorithm="none")
 
     assert _decode_problem(token).status == 401
@@ -181,6 +193,7 @@ def _app() -> FastAPI:
     app = FastAPI()
     app.state.token_config = CONFIG
     install_problem_handlers(app)
+
     @app.get("/ledger")
     async def ledger(principal: Bookkeeper) -> dict[str, str]:
         return {"sub": principal.sub, "role": principal.role.value}

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import enum
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from structlog.testing import capture_logs
 
 from baotro_shared.web.problems import PROBLEM_JSON, ProblemError, install_problem_handlers
 
@@ -30,6 +30,11 @@ class Thing(BaseModel):
         return value
 
 
+class Search(BaseModel):
+    query: str
+    path: str
+
+
 class Colour(enum.StrEnum):
     RED = "red"
     BLUE = "blue"
@@ -46,6 +51,10 @@ def _app() -> FastAPI:
     @app.get("/things")
     async def search(limit: int = 10) -> dict[str, int]:
         return {"limit": limit}
+
+    @app.post("/searches")
+    async def searches(search: Search) -> Search:
+        return search
 
     @app.get("/colours")
     async def colours(colour: Colour | None = None) -> dict[str, str | None]:
@@ -113,12 +122,6 @@ async def test_wrong_values_get_vietnamese_messages(client: httpx.AsyncClient) -
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: problems._VI_BY_TYPE maps pydantic v1-style 'too_short'/'too_long' only; "
-    "pydantic v2 reports strings as 'string_too_short'/'string_too_long' and enums as 'enum', "
-    "so these messages reach people in English",
-)
 @pytest.mark.parametrize(
     ("method", "url", "body", "field"),
     [
@@ -140,11 +143,21 @@ async def test_string_length_and_enum_errors_are_in_vietnamese(
     assert not error["message"].startswith(("String should", "Input should")), error["message"]
 
 
+async def test_fields_named_like_request_locations_are_still_named(
+    client: httpx.AsyncClient,
+) -> None:
+    problem = _assert_problem(await client.post("/searches", json={}), 422)
+
+    assert problem["errors"] == [
+        {"field": "query", "message": "bắt buộc phải có"},
+        {"field": "path", "message": "bắt buộc phải có"},
+    ]
+
+
 async def test_own_validator_messages_pass_through_without_the_pydantic_prefix(
     client: httpx.AsyncClient,
 ) -> None:
-    problem = _assert_problem(await client.post("/things", json={"name": "admin", "count": 1}),
-                              422)
+    problem = _assert_problem(await client.post("/things", json={"name": "admin", "count": 1}), 422)
 
     assert problem["errors"] == [{"field": "name", "message": "Tên này đã được dành riêng."}]
 
@@ -197,12 +210,14 @@ async def test_problem_error_keeps_its_status_slug_errors_and_headers(
 async def test_unexpected_error_is_a_500_problem_without_internals(
     client: httpx.AsyncClient,
 ) -> None:
-    response = await client.get("/boom")
+    with capture_logs() as logs:
+        response = await client.get("/boom")
 
     problem = _assert_problem(response, 500)
 
     assert problem["title"] == "Lỗi hệ thống"
     assert "hunter2" not in response.text
+    assert [e["event"] for e in logs] == ["http.unhandled_error"], "the error must be logged"
 
 
 @pytest.mark.parametrize(
@@ -220,5 +235,9 @@ def test_problem_error_defaults_its_slug_and_title_from_the_status(
 ) -> None:
     error = ProblemError(status, "chi tiết")
 
-    assert (error.slug, error.title, error.detail, str(error)) == (slug, title, "chi tiết",
-                                                                    "chi tiết")
+    assert (error.slug, error.title, error.detail, str(error)) == (
+        slug,
+        title,
+        "chi tiết",
+        "chi tiết",
+    )

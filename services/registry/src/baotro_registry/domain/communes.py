@@ -22,15 +22,20 @@ class CommuneDirectory:
     communes: dict[str, Commune]
 
     def get(self, code: str) -> Commune | None:
-        return self.communes.get(code.strip())
+        """Look up an official 5-digit code; `"4"` is read as `"00004"`."""
+        code = code.strip()
+        if code.isdigit():
+            code = code.zfill(5)
+        return self.communes.get(code)
 
 
 @cache
 def commune_directory(province_code: str) -> CommuneDirectory:
     """Every commune/ward of one province, from the `vietnam-provinces` package."""
     province = Province.from_code(int(province_code))  # type: ignore[arg-type]
+    province_code = f"{int(province_code):02d}"
     communes = {
-        str(int(w.code)): Commune(str(int(w.code)), w.name, province_code)
+        f"{int(w.code):05d}": Commune(f"{int(w.code):05d}", w.name, province_code)
         for w in Ward.iter_by_province(province.code)
     }
     return CommuneDirectory(province_code, province.name, communes)

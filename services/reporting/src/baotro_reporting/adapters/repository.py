@@ -31,7 +31,7 @@ class CaseViewRepository:
         )
         await self._session.flush()
         self._session.add_all(
-            CaseGroupView(case_id=event.case_id, group_code=g) for g in event.groups
+            CaseGroupView(case_id=event.case_id, group_code=g) for g in dict.fromkeys(event.groups)
         )
 
     async def stats(self, *, communes: Collection[str] | None) -> CaseStats:
