@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from baotro_registry.adapters.orm import Base
-from baotro_registry.entrypoints.api import router
+from baotro_registry.entrypoints.cases_api import router
 from baotro_registry.entrypoints.consumers import HANDLERS
 from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
 from baotro_registry.settings import RegistrySettings

@@ -205,7 +205,9 @@ def test_the_platform_catalogue_knows_case_opened_as_produced_by_the_registry() 
     assert catalogue.spec("case.opened").model is CaseOpened
     assert "case.opened" in catalogue.topics()
     assert "case.opened.dlq" in catalogue.topics()
-    assert [s.event_type for s in catalogue.produced_by("registry")] == ["case.opened"]
+    registry_events = [s.event_type for s in catalogue.produced_by("registry")]
+    assert "case.opened" in registry_events
+    assert all(e.split(".")[0] in REGISTRY_AGGREGATES for e in registry_events)
 
 
 def test_case_opened_survives_the_wire_through_the_platform_catalogue() -> None:
@@ -223,3 +225,6 @@ def test_case_opened_survives_the_wire_through_the_platform_catalogue() -> None:
 
     assert parsed == event
     assert envelope.subject == str(event.case_id)
+
+
+REGISTRY_AGGREGATES = {"child", "case", "support", "consent", "appeal", "sponsorship"}

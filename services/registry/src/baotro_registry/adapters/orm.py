@@ -1,33 +1,7 @@
-"""Registry tables (SQLAlchemy 2 typed mappings) and the messaging tables beside them."""
+"""Every registry table, registered on one metadata (migrations and bootstrap import this)."""
 
-from __future__ import annotations
+from baotro_registry.adapters import orm_cases, orm_children
+from baotro_registry.adapters.base import MESSAGING, Base
+from baotro_registry.adapters.orm_cases import CaseRecord
 
-import uuid
-from datetime import datetime
-
-from sqlalchemy import JSON, DateTime, Index, String, Uuid
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-from baotro_shared.messaging.tables import messaging_tables
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class CaseRecord(Base):
-    __tablename__ = "cases"
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    child_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
-    commune_code: Mapped[str] = mapped_column(String(10))
-    groups: Mapped[list[str]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20))
-    stage: Mapped[str] = mapped_column(String(20))
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    opened_by: Mapped[str] = mapped_column(String(200))
-
-    __table_args__ = (Index("ix_cases_commune_status", "commune_code", "status"),)
-
-
-MESSAGING = messaging_tables(Base.metadata)
+__all__ = ["MESSAGING", "Base", "CaseRecord", "orm_cases", "orm_children"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from baotro_registry.adapters.repository import CaseRepository
+from baotro_registry.adapters.case_repository import CaseRepository
 from baotro_shared.uow import UnitOfWork
 
 

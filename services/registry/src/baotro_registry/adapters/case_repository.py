@@ -8,7 +8,7 @@ from collections.abc import Collection
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from baotro_registry.adapters.orm import CaseRecord
+from baotro_registry.adapters.orm_cases import CaseRecord
 from baotro_registry.domain.case import Case, CaseStage, CaseStatus
 
 

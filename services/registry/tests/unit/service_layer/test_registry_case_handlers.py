@@ -13,7 +13,7 @@ import pytest
 
 from baotro_registry.domain.case import Case, CaseRejectedError
 from baotro_registry.domain.communes import CommuneDirectory, commune_directory
-from baotro_registry.service_layer.handlers import OpenCase, handle_open_case
+from baotro_registry.service_layer.case_handlers import OpenCase, handle_open_case
 from baotro_shared.events.base import EventData
 from baotro_shared.events.catalogue import CATALOGUE
 from baotro_shared.events.contracts.registry import CaseOpened
@@ -149,6 +149,7 @@ async def test_case_opened_carries_no_personal_data(directory: CommuneDirectory)
         "stage",
         "opened_at",
         "opened_by_role",
+        "age_band",
     }
     [envelope] = uow.envelopes
     wire = envelope.to_json_bytes().decode("utf-8")

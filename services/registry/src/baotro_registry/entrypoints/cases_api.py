@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from baotro_registry.domain.case import Case, CaseRejectedError, CaseStatus
 from baotro_registry.domain.communes import CommuneDirectory, commune_directory
 from baotro_registry.entrypoints.schemas import CaseCreate, CasePage, CasePublic
-from baotro_registry.service_layer.handlers import OpenCase, handle_open_case
+from baotro_registry.service_layer.case_handlers import OpenCase, handle_open_case
 from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
 from baotro_registry.settings import RegistrySettings
 from baotro_shared.runtime import ServiceRuntime
