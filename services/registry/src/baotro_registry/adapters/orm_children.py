@@ -123,7 +123,7 @@ class AtRiskCategoryRecord(Base):
 
     __tablename__ = "at_risk_categories"
 
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name_vi: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

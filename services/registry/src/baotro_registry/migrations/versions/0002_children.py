@@ -32,7 +32,7 @@ AT_RISK_CATEGORIES = [
 def upgrade() -> None:
     op.create_table(
         "at_risk_categories",
-        sa.Column("code", sa.String(length=20), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("name_vi", sa.String(length=300), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("code"),
