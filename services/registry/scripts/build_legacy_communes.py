@@ -96,12 +96,16 @@ def build(province_code: str) -> dict[str, Any]:
             raise SystemExit(f"no new units for province {province_code}")
         new_province_key = new_rows[0]["provinceKey"]
         old_province_keys: list[str] = converter["DICT_PROVINCE"][new_province_key]
-        old_rows = conn.execute(
-            "SELECT provinceKey, districtKey, wardKey, ward, wardCode, district, "
-            "districtAlias, wardAlias FROM admin_units_legacy "
-            f"WHERE provinceKey IN ({','.join('?' * len(old_province_keys))})",
-            old_province_keys,
-        ).fetchall()
+        # One query per old province (a new province may merge several).
+        old_rows = [
+            row
+            for key in old_province_keys
+            for row in conn.execute(
+                "SELECT provinceKey, districtKey, wardKey, ward, wardCode, district, "
+                "districtAlias, wardAlias FROM admin_units_legacy WHERE provinceKey = ?",
+                (key,),
+            )
+        ]
 
     # New ward key of `vietnamadminunits` → official code, reconciled by name
     # (the two packages disagree on a few codes; the registry trusts
@@ -115,7 +119,9 @@ def build(province_code: str) -> dict[str, Any]:
         code, name = official[key]
         new_code_by_key[row["wardKey"]] = code
         if f"{int(row['wardCode']):05d}" != code:
-            code_disagreements.append(f"{name}: vietnamadminunits {row['wardCode']}, official {code}")
+            code_disagreements.append(
+                f"{name}: vietnamadminunits {row['wardCode']}, official {code}"
+            )
     if len(new_code_by_key) != len(official):
         raise SystemExit("the two packages do not list the same new units")
 
@@ -151,8 +157,7 @@ def build(province_code: str) -> dict[str, Any]:
             continue
         own = _fold(row["ward"])
         aliases = sorted(
-            {_short_alias(a) for a in _json_list(row["wardAlias"])}
-            - {own, _short_alias(own)}
+            {_short_alias(a) for a in _json_list(row["wardAlias"])} - {own, _short_alias(own)}
         )
         district = _nfc(row["district"])
         district_aliases[district].update(_json_list(row["districtAlias"]))

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-DEVELOPMENT_KEYRING = "dev1:ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="
+DEVELOPMENT_KEYRING = "dev1:YmFvdHJvLWRldi1rZXktTk9ULWZvci1wcm9kLXVzZSE="
 """A public key for laptops and tests (32 bytes, base64); refused in production."""
-DEVELOPMENT_INDEX_KEY = "ZGV2ZWxvcG1lbnQtaW5kZXgta2V5LW5vdC1mb3ItcHJvZA=="
+DEVELOPMENT_INDEX_KEY = "YmFvdHJvLWRldi1pbmRleC1rZXktTk9ULWZvci1wcm8="
 
 _NONCE_BYTES = 12
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
@@ -67,11 +68,23 @@ def test_production_refuses_a_short_signing_key(monkeypatch: pytest.MonkeyPatch)
 def test_production_accepts_a_real_signing_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BAOTRO_ENV", "production")
     monkeypatch.setenv("BAOTRO_JWT_SECRET", PRODUCTION_SECRET)
+    _real_encryption_keys(monkeypatch)
 
     settings = RegistrySettings()
 
     assert settings.environment == "production"
     assert settings.jwt_secret == PRODUCTION_SECRET
+    assert settings.cipher().active_key_id == "k2026"
+
+
+def test_production_refuses_the_development_encryption_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BAOTRO_ENV", "production")
+    monkeypatch.setenv("BAOTRO_JWT_SECRET", PRODUCTION_SECRET)
+
+    with pytest.raises(ValidationError, match="REGISTRY_PII_KEYS"):
+        RegistrySettings()
 
 
 def test_development_uses_the_development_signing_key() -> None:
@@ -148,6 +161,7 @@ def test_platform_variables_win_over_service_prefixed_names(
     monkeypatch.setenv("REGISTRY_ENVIRONMENT", "development")
     monkeypatch.setenv("BAOTRO_TOPIC_PARTITIONS", "12")
     monkeypatch.setenv("BAOTRO_LOG_JSON", "false")
+    _real_encryption_keys(monkeypatch)
 
     settings = RegistrySettings()
 
@@ -185,3 +199,9 @@ def test_each_service_has_its_settings_class_and_port(name: str) -> None:
     assert settings.service_name == name
     assert settings.port == ref.port
     assert Path(make_url(settings.database_url).database or "").name == f"{name}.db"
+
+
+def _real_encryption_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRY_PII_KEYS", "k2026:" + base64.b64encode(b"p" * 32).decode())
+    monkeypatch.setenv("REGISTRY_PII_ACTIVE_KEY", "k2026")
+    monkeypatch.setenv("REGISTRY_PII_INDEX_KEY", base64.b64encode(b"i" * 32).decode())

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from baotro_registry.adapters.orm import Base
 from baotro_registry.entrypoints.cases_api import router
+from baotro_registry.entrypoints.children_api import router as children_router
 from baotro_registry.entrypoints.consumers import HANDLERS
 from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
 from baotro_registry.settings import RegistrySettings
@@ -18,18 +20,19 @@ from baotro_shared.web.app import create_service_app
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def definition() -> ServiceDefinition[RegistryUnitOfWork]:
+def definition(settings: RegistrySettings | None = None) -> ServiceDefinition[RegistryUnitOfWork]:
+    cipher = (settings or RegistrySettings()).cipher()
     return ServiceDefinition(
         name="registry",
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        uow_class=RegistryUnitOfWork,
+        uow_class=partial(RegistryUnitOfWork, cipher=cipher),
         handlers=HANDLERS,
     )
 
 
 def build_runtime(settings: RegistrySettings) -> ServiceRuntime[RegistryUnitOfWork]:
-    return ServiceRuntime(settings, definition())
+    return ServiceRuntime(settings, definition(settings))
 
 
 def create_app(settings: RegistrySettings | None = None) -> FastAPI:
@@ -38,5 +41,5 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         build_runtime(settings),
         title="Bảo Trợ — Registry",
         description="Sổ theo dõi trẻ em có hoàn cảnh đặc biệt và hồ sơ (case) của các em.",
-        routers=[router, admin_router()],
+        routers=[router, children_router, admin_router()],
     )

@@ -68,7 +68,9 @@ def problem_response(
     title: str | None = None,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
+    """A problem+json response; `extra` adds members (RFC 9457 extensions)."""
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + (slug or _slug(status)),
         "title": title or _TITLES.get(status, "Lỗi"),
@@ -78,6 +80,8 @@ def problem_response(
     }
     if errors:
         body["errors"] = errors
+    if extra:
+        body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

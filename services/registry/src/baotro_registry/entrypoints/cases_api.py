@@ -5,33 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, status
 
 from baotro_registry.domain.case import Case, CaseRejectedError, CaseStatus
-from baotro_registry.domain.communes import CommuneDirectory, commune_directory
+from baotro_registry.domain.communes import CommuneDirectory
+from baotro_registry.entrypoints.dependencies import Directory, Uow
 from baotro_registry.entrypoints.schemas import CaseCreate, CasePage, CasePublic
 from baotro_registry.service_layer.case_handlers import OpenCase, handle_open_case
-from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
-from baotro_registry.settings import RegistrySettings
-from baotro_shared.runtime import ServiceRuntime
 from baotro_shared.web.auth import Principal, Role, require_roles
 from baotro_shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 
 
-def _uow(request: Request) -> RegistryUnitOfWork:
-    runtime: ServiceRuntime[RegistryUnitOfWork] = request.app.state.runtime
-    return runtime.uow()
-
-
-def _directory(request: Request) -> CommuneDirectory:
-    settings: RegistrySettings = request.app.state.settings
-    return commune_directory(settings.province_code)
-
-
-Uow = Annotated[RegistryUnitOfWork, Depends(_uow)]
-Directory = Annotated[CommuneDirectory, Depends(_directory)]
 CaseWriter = Annotated[
     Principal, Depends(require_roles(Role.CASE_WORKER, Role.SUPERVISOR, Role.FUND_ADMIN))
 ]
