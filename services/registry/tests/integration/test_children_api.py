@@ -176,3 +176,18 @@ async def test_consent_withdrawal_is_announced_without_personal_data(
     async with registry.runtime.engine.connect() as conn:
         types = (await conn.execute(text("SELECT event_type FROM outbox ORDER BY id"))).scalars()
         assert list(types) == ["child.registered", "consent.withdrawn"]
+
+
+async def test_subgroups_must_be_known_and_belong_to_the_childs_groups(
+    services: ServiceHarness, auth_header: Headers
+) -> None:
+    registry = await services.start("registry")
+    worker = auth_header("case_worker", [HAC_THANH])
+    stray = await _register(registry, worker, subgroups=["c1"])
+    assert stray.status_code == 422
+    assert "không thuộc các nhóm đã chọn" in stray.json()["detail"]
+    unknown = await _register(registry, worker, subgroups=["a9"])
+    assert unknown.status_code == 422
+    ok = await _register(registry, worker, subgroups=["A3"])
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["subgroups"] == ["a3"]

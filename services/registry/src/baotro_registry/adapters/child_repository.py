@@ -14,6 +14,7 @@ from baotro_registry.adapters.orm_children import (
     AtRiskCategoryRecord,
     ChildLinkRecord,
     ChildRecord,
+    LegalSubgroupRecord,
 )
 from baotro_registry.domain.children import (
     PERSONAL_FIELDS,
@@ -131,6 +132,7 @@ class ChildRepository:
         record.birth_year = child.birth_year
         record.groups = list(child.groups)
         record.at_risk = list(child.at_risk)
+        record.subgroups = list(child.subgroups)
         record.status = child.status.value
         record.updated_at = child.updated_at
         self._seal(record, child)
@@ -190,6 +192,15 @@ class ChildRepository:
             select(AtRiskCategoryRecord.code).where(AtRiskCategoryRecord.active.is_(True))
         )
         return set(rows.scalars())
+
+    async def known_subgroups(self) -> dict[str, str]:
+        """Active sub-group code → its legal group."""
+        rows = await self._session.execute(
+            select(LegalSubgroupRecord.code, LegalSubgroupRecord.group_code).where(
+                LegalSubgroupRecord.active.is_(True)
+            )
+        )
+        return {code: group for code, group in rows.all()}
 
     async def add_link(
         self,

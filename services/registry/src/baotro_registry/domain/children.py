@@ -153,6 +153,8 @@ def new_child(
     at_risk: list[str],
     known_at_risk: set[str],
     directory: CommuneDirectory,
+    subgroups: list[str] | None = None,
+    known_subgroups: dict[str, str] | None = None,
     created_by: str,
     now: datetime,
     today: date,
@@ -184,6 +186,8 @@ def new_child(
         raise ChildRejectedError(
             "at_risk", f"Yếu tố nguy cơ không có trong danh mục: {', '.join(unknown_risks)}."
         )
+    groups_checked = validate_groups(groups, allow_empty=bool(at_risk))
+    subgroup_codes = validate_subgroups(subgroups or [], groups_checked, known_subgroups or {})
     checked = replace(
         personal,
         full_name=name,
@@ -199,6 +203,26 @@ def new_child(
         created_by=created_by,
         updated_at=now,
         sex=sex,
-        groups=validate_groups(groups, allow_empty=bool(at_risk)),
+        groups=groups_checked,
         at_risk=tuple(dict.fromkeys(at_risk)),
+        subgroups=subgroup_codes,
     )
+
+
+def validate_subgroups(
+    subgroups: list[str], groups: tuple[str, ...], known: dict[str, str]
+) -> tuple[str, ...]:
+    """Sub-groups (Nghị định 56/2017) must be known and belong to one of the child's groups."""
+    codes = tuple(dict.fromkeys(s.strip().lower() for s in subgroups))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ChildRejectedError(
+            "subgroups", f"Nhóm con không có trong danh mục: {', '.join(unknown)}."
+        )
+    stray = [c for c in codes if known[c] not in groups]
+    if stray:
+        raise ChildRejectedError(
+            "subgroups",
+            f"Nhóm con {', '.join(stray)} không thuộc các nhóm đã chọn ({', '.join(groups)}).",
+        )
+    return codes

@@ -31,6 +31,9 @@ class ChildCreate(PersonalFields):
     birth_year: int | None = Field(None, ge=1990, le=2100)
     sex: Sex | None = None
     groups: list[str] = Field(default_factory=list, examples=[["a"]])
+    subgroups: list[str] = Field(
+        default_factory=list, description="Nhóm con theo Nghị định 56/2017, ví dụ a3"
+    )
     at_risk: list[str] = Field(default_factory=list)
     confirm_not_duplicate: bool = Field(
         False, description="Đã xem các hồ sơ có thể trùng và xác nhận đây là trẻ khác"
@@ -53,6 +56,7 @@ class ChildUpdate(BaseModel):
     birth_year: int | None = Field(None, ge=1990, le=2100)
     sex: Sex | None = None
     groups: list[str] | None = None
+    subgroups: list[str] | None = None
     at_risk: list[str] | None = None
 
 
@@ -87,6 +91,7 @@ class ChildPublic(BaseModel):
     birth_year: int
     sex: Sex | None
     groups: list[str]
+    subgroups: list[str]
     at_risk: list[str]
     status: str
     created_at: datetime

@@ -54,6 +54,7 @@ class RegisterChild:
     groups: list[str]
     at_risk: list[str]
     confirm_not_duplicate: bool = False
+    subgroups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ async def handle_register_child(
             created_by=principal.sub,
             now=now,
             today=today,
+            subgroups=list(command.subgroups),
+            known_subgroups=await uow.children.known_subgroups(),
         )
         ensure_commune_access(principal, child.commune_code)
         candidates = find_duplicates(child, list(await uow.children.candidates(child)))
@@ -225,6 +228,8 @@ async def handle_update_child(
             at_risk=list(other.get("at_risk", current.at_risk)),  # type: ignore[call-overload]
             known_at_risk=await uow.children.known_at_risk() | set(current.at_risk),
             directory=directory,
+            subgroups=list(other.get("subgroups", current.subgroups)),  # type: ignore[call-overload]
+            known_subgroups=await uow.children.known_subgroups(),
             created_by=current.created_by,
             now=datetime.now(UTC),
             today=today_in_vietnam(),

@@ -28,6 +28,31 @@ AT_RISK_CATEGORIES = [
     ("disaster_affected", "Trẻ em bị ảnh hưởng bởi thiên tai, thảm họa"),
 ]
 
+# Nghị định 56/2017/NĐ-CP splits groups into sub-groups; those of groups a, b, c are seeded,
+# the rest are entered by the fund as reference data (verify against the decree in force).
+LEGAL_SUBGROUPS = [
+    ("a1", "a", "Mồ côi cả cha và mẹ, không có người chăm sóc"),
+    ("a2", "a", "Mồ côi cả cha và mẹ, được nuôi dưỡng tại cơ sở trợ giúp xã hội"),
+    ("a3", "a", "Mồ côi cả cha và mẹ, sống với người thân thích"),
+    ("a4", "a", "Mồ côi cả cha và mẹ, được chăm sóc thay thế bởi cá nhân, gia đình khác"),
+    ("b1", "b", "Bị bỏ rơi, chưa được chăm sóc thay thế"),
+    ("b2", "b", "Bị bỏ rơi, đã được chăm sóc thay thế"),
+    ("c1", "c", "Mồ côi cha hoặc mẹ và người còn lại mất tích"),
+    (
+        "c2",
+        "c",
+        "Mồ côi cha hoặc mẹ và người còn lại ở cơ sở trợ giúp xã hội hoặc không còn khả năng "
+        "chăm sóc",
+    ),
+    (
+        "c3",
+        "c",
+        "Mồ côi cha hoặc mẹ và người còn lại đang chấp hành án phạt tù hoặc ở cơ sở giáo dục "
+        "bắt buộc, cơ sở cai nghiện bắt buộc",
+    ),
+    ("c4", "c", "Cả cha và mẹ mất tích"),
+]
+
 
 def upgrade() -> None:
     op.create_table(
@@ -148,6 +173,17 @@ def upgrade() -> None:
     )
     op.bulk_insert(
         categories, [{"code": c, "name_vi": n, "active": True} for c, n in AT_RISK_CATEGORIES]
+    )
+    subgroups = sa.table(
+        "legal_subgroups",
+        sa.column("code", sa.String),
+        sa.column("group_code", sa.String),
+        sa.column("name_vi", sa.String),
+        sa.column("active", sa.Boolean),
+    )
+    op.bulk_insert(
+        subgroups,
+        [{"code": c, "group_code": g, "name_vi": n, "active": True} for c, g, n in LEGAL_SUBGROUPS],
     )
 
 
