@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import resource
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ def quiet_logs() -> None:
         cache_logger_on_first_use=False,
     )
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    # two services in one process: the second SQLAlchemy instrumentation is refused, noisily
+    logging.getLogger("opentelemetry.instrumentation.instrumentor").setLevel(logging.ERROR)
 
 
 def _cpu_model() -> str:
@@ -41,6 +44,12 @@ def _memory_total_gib() -> float | None:
     except OSError:
         pass
     return None
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def usable_cores() -> int:

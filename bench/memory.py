@@ -28,14 +28,38 @@ def _rusage_peak_mib(who: int) -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def process_peak_mib() -> float:
-    """Peak RSS of this process since it started (`getrusage(RUSAGE_SELF)`), never reset."""
+def rusage_peak_mib() -> float:
+    """`getrusage(RUSAGE_SELF).ru_maxrss`: the peak RSS of the current memory map.
+
+    Resetting `VmHWM` (see `reset_peak`) lowers it too, so `PhaseMeter.overall_peak_mib`
+    keeps the peak of the whole run.
+    """
     return _rusage_peak_mib(resource.RUSAGE_SELF)
 
 
-def children_peak_mib() -> float:
-    """Largest peak RSS among terminated, waited-for children (the broker, once stopped)."""
-    return _rusage_peak_mib(resource.RUSAGE_CHILDREN)
+def child_peak_mib(command_contains: str) -> float | None:
+    """Peak RSS (`VmHWM`) of a running child of this process whose command line matches.
+
+    Read while the child runs: after it exits, `getrusage(RUSAGE_CHILDREN)` would report the
+    memory this (large) process had when it forked the child, not the child's own.
+    """
+    peaks: list[float] = []
+    for children in Path("/proc/self/task").glob("*/children"):
+        try:
+            pids = children.read_text().split()
+        except OSError:
+            continue
+        for pid in pids:
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                if command_contains.encode() not in cmdline:
+                    continue
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peaks.append(int(line.split()[1]) / 1024)
+            except OSError:
+                continue
+    return max(peaks) if peaks else None
 
 
 def current_rss_mib() -> float | None:
@@ -72,14 +96,28 @@ class PhaseMeter:
     def __init__(self) -> None:
         self._start: float | None = None
         self._resettable = False
+        self._overall = 0.0
         self.phases: list[PhaseMemory] = []
 
+    def _note_peak(self) -> None:
+        """Fold the current high-water mark into the whole run's peak before any reset."""
+        hwm = _status_kib("VmHWM")
+        self._overall = max(self._overall, rusage_peak_mib(), 0.0 if hwm is None else hwm / 1024)
+
+    @property
+    def overall_peak_mib(self) -> float:
+        """Peak RSS of the whole run so far (set-up included), across every reset."""
+        self._note_peak()
+        return self._overall
+
     def begin(self) -> None:
+        self._note_peak()
         self._resettable = reset_peak()
         self._start = current_rss_mib()
 
     def end(self, name: str) -> PhaseMemory:
         hwm = _status_kib("VmHWM") if self._resettable else None
+        self._note_peak()
         phase = PhaseMemory(
             name=name,
             start_mib=self._start,

@@ -16,13 +16,12 @@ is reported, with the spread, since a small shared machine is noisy.
 from __future__ import annotations
 
 import asyncio
-import resource
+import contextlib
 import statistics
 import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,28 +29,23 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from baotro_registry.adapters.orm import MESSAGING
-from baotro_registry.bootstrap import MIGRATIONS
 from baotro_shared.db import create_engine, is_sqlite, session_factory
 from baotro_shared.messaging.broker import build_producer, ensure_topics
 from baotro_shared.messaging.outbox import OutboxSignal
 from baotro_shared.messaging.relay import OutboxRelay
+from baotro_shared.messaging.tables import MessagingTables, messaging_tables
 from baotro_shared.migrations import upgrade_to_head
 from baotro_shared.observability.metrics import build_metrics
+from baotro_shared.services import SERVICES
 from baotro_shared.settings import ServiceSettings
 from baotro_shared.testing.postgres import PostgresDatabases
+from bench.environment import cpu_seconds
 from bench.events import TOPIC, OutboxMessage
 
 BATCH_SIZE: int = ServiceSettings.model_fields["outbox_batch_size"].default
 POLL_INTERVAL_S: float = ServiceSettings.model_fields["outbox_poll_interval_s"].default
 PARTITIONS: int = ServiceSettings.model_fields["topic_partitions"].default
 INSERT_CHUNK = 2_000
-
-
-def cpu_seconds() -> float:
-    """User + system CPU time of this process so far."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 @dataclass
@@ -120,8 +114,11 @@ async def raw_producer_seconds(
 class RelayTarget:
     """One migrated database whose outbox is refilled before each timed relay run."""
 
-    def __init__(self, label: str, engine: AsyncEngine, producer: AIOKafkaProducer) -> None:
+    def __init__(
+        self, label: str, engine: AsyncEngine, producer: AIOKafkaProducer, tables: MessagingTables
+    ) -> None:
         self.label = label
+        self._tables = tables
         self._engine = engine
         self._sessions = session_factory(engine)
         self._producer = producer
@@ -136,7 +133,7 @@ class RelayTarget:
         for first in range(0, len(messages), INSERT_CHUNK):
             chunk = [m.row for m in messages[first : first + INSERT_CHUNK]]
             async with self._sessions() as session, session.begin():
-                await session.execute(MESSAGING.outbox.insert(), chunk)
+                await session.execute(self._tables.outbox.insert(), chunk)
         elapsed = time.perf_counter() - started
         if not self._sqlite:
             # what autovacuum would have done by now on a table that filled up gradually
@@ -148,7 +145,7 @@ class RelayTarget:
         """Time one `publish_pending()` of a full outbox by a new `OutboxRelay`."""
         relay = OutboxRelay(
             sessions=self._sessions,
-            tables=MESSAGING,
+            tables=self._tables,
             producer=self._producer,
             signal=OutboxSignal(),
             metrics=build_metrics(),
@@ -166,14 +163,16 @@ class RelayTarget:
         return elapsed
 
 
-@asynccontextmanager
+@contextlib.asynccontextmanager
 async def relay_target(label: str, database_url: str, bootstrap: str) -> AsyncIterator[RelayTarget]:
+    # the registry's own schema (its migrations), so the relay reads the table it reads in service
+    registry = SERVICES["registry"].definition()
     engine = create_engine(database_url)
     producer: AIOKafkaProducer | None = None
     try:
-        await upgrade_to_head(engine, MIGRATIONS)
+        await upgrade_to_head(engine, registry.migrations)
         producer = await _started_producer(bootstrap, f"bench-relay-{label.lower()}")
-        yield RelayTarget(label, engine, producer)
+        yield RelayTarget(label, engine, producer, messaging_tables(registry.metadata))
     finally:
         if producer is not None:
             await producer.stop()
@@ -223,11 +222,12 @@ async def measure_throughput(
         sqlite_url = f"sqlite+aiosqlite:///{Path(tmp) / 'relay.db'}"
         raw = await _started_producer(bootstrap, "bench-raw")
         try:
-            async with (
-                relay_target("PostgreSQL", pg_url, bootstrap) as pg,
-                relay_target("SQLite", sqlite_url, bootstrap) as lite,
-            ):
-                targets = [pg, lite][: len(relays)]
+            async with contextlib.AsyncExitStack() as stack:
+                targets = [
+                    await stack.enter_async_context(relay_target(label, url, bootstrap))
+                    for label, url in (("PostgreSQL", pg_url), ("SQLite", sqlite_url))
+                    if label in {r.label for r in relays}
+                ]
                 sent = n  # the warm-up: the broker's first writes are slower
                 await raw_producer_seconds(raw, messages, ack_every=None)
                 for _ in range(repeats):
@@ -248,6 +248,4 @@ async def measure_throughput(
     # every run above was acknowledged; reading the topic back proves the broker holds it all
     held = await count_records(bootstrap, TOPIC, sent)
     payload_bytes = sum(len(m.value) for m in messages) / n
-    return ThroughputResult(
-        n, payload_bytes, raw_pipelined, raw_batched, relays, fills, held, sent
-    )
+    return ThroughputResult(n, payload_bytes, raw_pipelined, raw_batched, relays, fills, held, sent)

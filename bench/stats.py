@@ -35,13 +35,3 @@ class Summary:
             p99=percentile(ordered, 99),
             max=ordered[-1],
         )
-
-    def scaled(self, factor: float) -> Summary:
-        """The same summary in another unit (e.g. seconds → milliseconds)."""
-        return Summary(
-            self.count, self.p50 * factor, self.p95 * factor, self.p99 * factor, self.max * factor
-        )
-
-    def compact(self, unit: str = "ms") -> str:
-        """`p50 / p95 / p99 / max` on one line."""
-        return f"{self.p50:.1f} / {self.p95:.1f} / {self.p99:.1f} / {self.max:.1f} {unit}"

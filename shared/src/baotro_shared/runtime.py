@@ -30,7 +30,6 @@ from baotro_shared.messaging.replay import published_count, schedule_replay
 from baotro_shared.messaging.tables import MessagingTables, messaging_tables
 from baotro_shared.migrations import upgrade_to_head
 from baotro_shared.observability.metrics import ServiceMetrics, build_metrics
-from baotro_shared.observability.tracing import instrument_engine
 from baotro_shared.settings import ServiceSettings
 from baotro_shared.uow import UnitOfWork
 
@@ -75,7 +74,6 @@ class ServiceRuntime(Generic[U]):
         self.consumer: EventConsumer[U] | None = self._build_consumer()
         self._tasks: list[asyncio.Task[None]] = []
         self._broker_ready = asyncio.Event()
-        instrument_engine(self.engine)
 
     def uow(self) -> U:
         """A new unit of work (one transaction)."""
@@ -102,6 +100,7 @@ class ServiceRuntime(Generic[U]):
                 topics=topics,
                 client_id=f"baotro-{s.service_name}",
                 session_timeout_ms=s.consumer_session_timeout_ms,
+                fetch_max_wait_ms=s.consumer_fetch_max_wait_ms,
             ),
             poll_timeout_ms=s.consumer_poll_timeout_ms,
         )

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from baotro_shared.messaging.tables import messaging_tables
 from baotro_shared.observability.logging import configure_logging
-from baotro_shared.observability.tracing import configure_tracing, instrument_kafka
+from baotro_shared.observability.tracing import configure_tracing, instrument_clients
 from baotro_shared.settings import ServiceSettings
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -23,7 +23,7 @@ def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
         service=settings.service_name, level=settings.log_level, json=settings.log_json
     )
     configure_tracing(service=settings.service_name, otlp_endpoint=settings.otlp_endpoint)
-    instrument_kafka()
+    instrument_clients()
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -54,6 +54,7 @@ class ServiceSettings(BaseSettings):
     consumer_backoff_initial_s: float = 0.2
     consumer_backoff_max_s: float = 10.0
     consumer_poll_timeout_ms: int = 200
+    consumer_fetch_max_wait_ms: int = 50
     consumer_session_timeout_ms: int = 10000
     """Kafka brokers refuse less than 6 s by default; Tansu delays a group join by half of it."""
 

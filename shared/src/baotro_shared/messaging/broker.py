@@ -37,6 +37,7 @@ def build_consumer(
     topics: Iterable[str],
     client_id: str,
     session_timeout_ms: int = 10000,
+    fetch_max_wait_ms: int = 50,
 ) -> AIOKafkaConsumer:
     """A consumer that commits offsets itself, only after the database commit."""
     return AIOKafkaConsumer(
@@ -48,6 +49,8 @@ def build_consumer(
         auto_offset_reset="earliest",
         isolation_level="read_uncommitted",
         max_poll_records=500,
+        # Tansu answers a fetch when this wait expires, not when data arrives: keep it short
+        fetch_max_wait_ms=fetch_max_wait_ms,
         session_timeout_ms=session_timeout_ms,
         heartbeat_interval_ms=max(session_timeout_ms // 4, 100),
         metadata_max_age_ms=5000,

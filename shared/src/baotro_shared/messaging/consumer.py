@@ -113,11 +113,16 @@ class EventConsumer(Generic[U]):
             while not self._stopping.is_set():
                 batches = await consumer.getmany(timeout_ms=self._poll_timeout_ms)
                 for tp, messages in batches.items():
+                    next_offset: int | None = None
                     for message in messages:
                         if self._stopping.is_set():
                             break
                         await self.process(message)
-                        await self._commit_offset(consumer, tp, message.offset + 1)
+                        next_offset = message.offset + 1
+                    if next_offset is not None:
+                        # once per partition and batch: a crash before it only redelivers
+                        # events the inbox already holds
+                        await self._commit_offset(consumer, tp, next_offset)
                 self._update_lag(consumer)
         finally:
             self._consumer = None

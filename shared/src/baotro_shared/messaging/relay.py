@@ -55,7 +55,9 @@ class OutboxRelay:
         self._stopping = asyncio.Event()
         self._retention = retention
         self._prune_every_s = prune_every_s
-        self._last_prune = 0.0
+        self._last_prune = float("-inf")
+        self._last_backlog = float("-inf")
+        self._backlog_every_s = 5.0
 
     async def run(self) -> None:
         """Publish until `stop()`; errors are logged and retried with backoff."""
@@ -87,7 +89,10 @@ class OutboxRelay:
             total += sent
             if sent < self._batch_size:
                 break
-        await self.refresh_backlog()
+        now = time.monotonic()
+        if now - self._last_backlog >= self._backlog_every_s:
+            self._last_backlog = now
+            await self.refresh_backlog()  # a COUNT(*): on a timer, and on each /metrics scrape
         return total
 
     async def publish_batch(self) -> int:

@@ -9,7 +9,6 @@ from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 def configure_tracing(
@@ -48,14 +47,14 @@ def instrument_app(app: FastAPI) -> None:
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
 
 
-def instrument_engine(engine: AsyncEngine) -> None:
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+def instrument_clients() -> None:
+    """SQLAlchemy and aiokafka client spans, once per process, before any engine is created.
 
-
-def instrument_kafka() -> None:
-    """aiokafka client spans (send/receive), once per process."""
+    Instrumenting globally (not engine by engine) traces every engine of the process, also when
+    several services share one process (tests, the benchmark).
+    """
     from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
 
-    instrumentor = AIOKafkaInstrumentor()
-    if not instrumentor.is_instrumented_by_opentelemetry:
-        instrumentor.instrument()
+    for instrumentor in (SQLAlchemyInstrumentor(), AIOKafkaInstrumentor()):
+        if not instrumentor.is_instrumented_by_opentelemetry:
+            instrumentor.instrument()

@@ -17,7 +17,7 @@ import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from baotro_shared.broker_process import BrokerProcess, free_port
-from baotro_shared.observability.tracing import configure_tracing, instrument_kafka
+from baotro_shared.observability.tracing import configure_tracing, instrument_clients
 from baotro_shared.settings import DEVELOPMENT_SIGNING_KEY
 from baotro_shared.testing.harness import ServiceHarness
 from baotro_shared.testing.postgres import PostgresDatabases
@@ -48,7 +48,7 @@ def span_exporter() -> InMemorySpanExporter:
     """Every span of the test process, kept in memory."""
     exporter = InMemorySpanExporter()
     configure_tracing(service="tests", otlp_endpoint=None, exporter=exporter, synchronous=True)
-    instrument_kafka()
+    instrument_clients()
     return exporter
 
 

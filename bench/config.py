@@ -1,0 +1,136 @@
+"""What to run: command-line flags, each defaulting to a `BENCH_*` environment variable."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    postgres_dsn: str
+    loop: str
+    relay_events: int
+    relay_repeats: int
+    sqlite: bool
+    rate: float
+    duration_s: float
+    steady_rate: float
+    steady_duration_s: float
+    echo_duration_s: float
+    echo_fetch_wait_ms: int
+    warmup: int
+    max_in_flight: int
+    poll_interval_ms: float
+    phases: tuple[str, ...]
+
+
+def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
+    p = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Relay throughput, end-to-end latency and memory of the Bảo Trợ backbone.",
+    )
+    p.add_argument(
+        "--postgres",
+        default=os.environ.get("BAOTRO_TEST_POSTGRES", DEFAULT_POSTGRES),
+        help="admin DSN (databases are created and dropped)",
+    )
+    p.add_argument(
+        "--loop",
+        choices=("uvloop", "asyncio"),
+        default=os.environ.get("BENCH_LOOP", "uvloop"),
+        help="event loop (uvicorn runs the services on uvloop)",
+    )
+    p.add_argument("--relay-events", type=int, default=_env_int("BENCH_RELAY_EVENTS", 20_000))
+    p.add_argument("--relay-repeats", type=int, default=_env_int("BENCH_RELAY_REPEATS", 3))
+    p.add_argument(
+        "--no-sqlite",
+        action="store_true",
+        default=os.environ.get("BENCH_SQLITE", "1") == "0",
+        help="skip the SQLite relay",
+    )
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=_env_float("BENCH_RATE", 200),
+        help="offered rate of the headline latency run (cases/s)",
+    )
+    p.add_argument(
+        "--duration",
+        type=float,
+        default=_env_float("BENCH_DURATION_S", 20),
+        help="seconds of the headline latency run",
+    )
+    p.add_argument(
+        "--steady-rate",
+        type=float,
+        default=_env_float("BENCH_STEADY_RATE", 25),
+        help="a second, lower rate the in-process stack can sustain (0: skip)",
+    )
+    p.add_argument(
+        "--steady-duration", type=float, default=_env_float("BENCH_STEADY_DURATION_S", 20)
+    )
+    p.add_argument(
+        "--echo-duration",
+        type=float,
+        default=_env_float("BENCH_ECHO_DURATION_S", 5),
+        help="seconds of each broker-only produce→consume baseline",
+    )
+    p.add_argument(
+        "--echo-fetch-wait-ms",
+        type=int,
+        default=_env_int("BENCH_ECHO_FETCH_WAIT_MS", 50),
+        help="what-if fetch_max_wait_ms for one extra baseline (0: skip)",
+    )
+    p.add_argument("--warmup", type=int, default=_env_int("BENCH_WARMUP", 50))
+    p.add_argument(
+        "--max-in-flight",
+        type=int,
+        default=_env_int("BENCH_MAX_IN_FLIGHT", 64),
+        help="concurrent POST /v1/cases at most (a finite client population)",
+    )
+    p.add_argument(
+        "--poll-interval-ms",
+        type=float,
+        default=_env_float("BENCH_POLL_INTERVAL_MS", 10),
+        help="how often the cross-check poller reads case_view",
+    )
+    p.add_argument("--only", choices=("relay", "latency"), default=os.environ.get("BENCH_ONLY"))
+    p.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test of the bench")
+    a = p.parse_args(argv)
+    if a.quick:
+        a.relay_events, a.relay_repeats = 2_000, 1
+        a.duration = a.steady_duration = a.echo_duration = 3.0
+        a.warmup = 10
+    if a.steady_rate == a.rate:
+        a.steady_rate = 0.0
+    phases = ("relay", "latency") if a.only is None else (a.only,)
+    return BenchConfig(
+        postgres_dsn=a.postgres,
+        loop=a.loop,
+        relay_events=a.relay_events,
+        relay_repeats=max(1, a.relay_repeats),
+        sqlite=not a.no_sqlite,
+        rate=a.rate,
+        duration_s=a.duration,
+        steady_rate=a.steady_rate,
+        steady_duration_s=a.steady_duration,
+        echo_duration_s=a.echo_duration,
+        echo_fetch_wait_ms=a.echo_fetch_wait_ms,
+        warmup=a.warmup,
+        max_in_flight=a.max_in_flight,
+        poll_interval_ms=a.poll_interval_ms,
+        phases=phases,
+    )
