@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from baotro_shared.testing.harness import ServiceHarness
+from baotro_shared.testing.plugin import eventually
 
 from flow import Headers, open_case, stats, wait_for_open_total
 
@@ -66,3 +70,43 @@ async def test_metrics_expose_outbox_backlog_consumer_lag_and_dead_letters(
         "status": "ready",
         "checks": {"database": "ok", "broker": "ok", "consumer": "ok"},
     }
+
+
+async def test_closed_and_transferred_cases_are_counted_right_in_reporting(
+    services: ServiceHarness, auth_header: Headers, make_token: Callable[..., str]
+) -> None:
+    registry = await services.start("registry")
+    reporting = await services.start("reporting")
+    admin = auth_header("fund_admin")
+    worker = {"Authorization": f"Bearer {make_token('case_worker', ['14797'], sub='can-bo')}"}
+    supervisor = {"Authorization": f"Bearer {make_token('supervisor', None, sub='giam-sat')}"}
+    closing = await open_case(registry, worker, "14797", ["a"])
+    moving = await open_case(registry, worker, "14797", ["d"])
+    await open_case(registry, admin, "16522", ["n"])
+    await wait_for_open_total(reporting, admin, 3)
+
+    closure = await registry.client.post(
+        f"/v1/cases/{closing['id']}/closure", json={"reason_code": "goals_met"}, headers=worker
+    )
+    assert closure.status_code == 201, closure.text
+    approved = await registry.client.post(
+        f"/v1/approvals/{closure.json()['id']}/approve", headers=supervisor
+    )
+    assert approved.status_code == 200, approved.text
+    moved = await registry.client.post(
+        f"/v1/cases/{moving['id']}/transfer", json={"to_commune_code": "16522"}, headers=supervisor
+    )
+    assert moved.status_code == 200, moved.text
+
+    expected = {"open_total": 2, "by_commune": {"16522": 2}, "by_group": {"d": 1, "n": 1}}
+
+    async def probe() -> dict[str, Any] | None:
+        current = await stats(reporting, admin)
+        return current if current == expected else None
+
+    await eventually(probe, timeout=30.0, message="reporting never showed the close and transfer")
+
+    reopened = await registry.client.post(f"/v1/cases/{closing['id']}/reopen", headers=supervisor)
+    assert reopened.status_code == 200, reopened.text
+    result = await wait_for_open_total(reporting, admin, 3)
+    assert result["by_commune"] == {"14797": 1, "16522": 2}

@@ -1,4 +1,8 @@
-"""Case queries; area scope is applied here, in the queries themselves."""
+"""Case queries; area scope is applied here, in the queries themselves.
+
+The case's own records (assessments, plans, approvals, deliveries, transfers) are reached
+through `CaseRepository` so the unit of work keeps a single `cases` entry point.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,12 @@ from collections.abc import Collection
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from baotro_registry.adapters.case_plan_repository import ApprovalRepository, PlanRepository
+from baotro_registry.adapters.case_work_repository import (
+    AssessmentRepository,
+    DeliveryRepository,
+    TransferRepository,
+)
 from baotro_registry.adapters.orm_cases import CaseRecord
 from baotro_registry.domain.case import Case, CaseStage, CaseStatus
 
@@ -22,12 +32,19 @@ def _to_domain(row: CaseRecord) -> Case:
         child_id=row.child_id,
         status=CaseStatus(row.status),
         stage=CaseStage(row.stage),
+        updated_at=row.updated_at,
+        closed_at=row.closed_at,
     )
 
 
 class CaseRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self.assessments = AssessmentRepository(session)
+        self.plans = PlanRepository(session)
+        self.approvals = ApprovalRepository(session)
+        self.deliveries = DeliveryRepository(session)
+        self.transfers = TransferRepository(session)
 
     async def add(self, case: Case) -> None:
         self._session.add(
@@ -40,14 +57,33 @@ class CaseRepository:
                 stage=case.stage.value,
                 opened_at=case.opened_at,
                 opened_by=case.opened_by,
+                updated_at=case.updated_at,
+                closed_at=case.closed_at,
             )
         )
         await self._session.flush()
 
-    async def get(self, case_id: uuid.UUID, *, communes: Collection[str] | None) -> Case | None:
+    async def save(self, case: Case) -> None:
+        """Store the lifecycle fields a transition may change."""
+        record = await self._session.get(CaseRecord, case.id)
+        if record is None:
+            raise LookupError(case.id)
+        record.commune_code = case.commune_code
+        record.status = case.status.value
+        record.stage = case.stage.value
+        record.updated_at = case.updated_at
+        record.closed_at = case.closed_at
+        await self._session.flush()
+
+    async def get(
+        self, case_id: uuid.UUID, *, communes: Collection[str] | None, for_update: bool = False
+    ) -> Case | None:
+        """The case if in scope; `for_update` locks the row so concurrent steps queue up."""
         stmt = select(CaseRecord).where(CaseRecord.id == case_id)
         if communes is not None:
             stmt = stmt.where(CaseRecord.commune_code.in_(communes))
+        if for_update:
+            stmt = stmt.with_for_update()
         row = (await self._session.execute(stmt)).scalar_one_or_none()
         return _to_domain(row) if row else None
 

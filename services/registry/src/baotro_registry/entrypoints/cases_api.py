@@ -1,4 +1,4 @@
-"""Registry HTTP API."""
+"""Registry HTTP API: opening, reading and listing cases; the lifecycle routes are mounted here."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from baotro_registry.domain.case import Case, CaseRejectedError, CaseStatus
-from baotro_registry.domain.communes import CommuneDirectory
+from baotro_registry.domain.case import CaseRejectedError, CaseStatus
+from baotro_registry.entrypoints.case_lifecycle_api import router as lifecycle_router
+from baotro_registry.entrypoints.case_schemas import CaseDetailPublic
+from baotro_registry.entrypoints.case_views import case_detail_public, case_public
 from baotro_registry.entrypoints.dependencies import Directory, Uow
 from baotro_registry.entrypoints.schemas import CaseCreate, CasePage, CasePublic
 from baotro_registry.service_layer.case_handlers import OpenCase, handle_open_case
+from baotro_registry.service_layer.case_queries import read_case_detail
 from baotro_shared.web.auth import Principal, Role, require_roles
 from baotro_shared.web.problems import ProblemError
 
@@ -27,25 +30,15 @@ CaseReader = Annotated[
 ]
 
 
-def _public(case: Case, directory: CommuneDirectory) -> CasePublic:
-    commune = directory.get(case.commune_code)
-    return CasePublic(
-        id=case.id,
-        child_id=case.child_id,
-        commune_code=case.commune_code,
-        commune_name=commune.name if commune else None,
-        groups=list(case.groups),
-        status=case.status.value,
-        stage=case.stage.value,
-        opened_at=case.opened_at,
-    )
-
-
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CasePublic)
 async def create_case(
     body: CaseCreate, uow: Uow, principal: CaseWriter, directory: Directory
 ) -> CasePublic:
-    """Mở hồ sơ (case) cho trẻ em tại một xã/phường, thuộc một hoặc nhiều nhóm a … o."""
+    """Mở hồ sơ (case) cho trẻ em tại một xã/phường, thuộc một hoặc nhiều nhóm a … o.
+
+    Khi gắn với trẻ đã đăng ký (`child_id`), trẻ phải thuộc địa bàn của người mở và hồ sơ mở
+    tại xã/phường nơi trẻ được đăng ký.
+    """
     try:
         case = await handle_open_case(
             uow,
@@ -57,18 +50,16 @@ async def create_case(
         raise ProblemError(
             422, exc.message, errors=[{"field": exc.field, "message": exc.message}]
         ) from exc
-    return _public(case, directory)
+    return case_public(case, directory)
 
 
-@router.get("/cases/{case_id}", response_model=CasePublic)
+@router.get("/cases/{case_id}", response_model=CaseDetailPublic)
 async def read_case(
     case_id: uuid.UUID, uow: Uow, principal: CaseReader, directory: Directory
-) -> CasePublic:
-    async with uow:
-        case = await uow.cases.get(case_id, communes=principal.scope_filter())
-    if case is None:
-        raise ProblemError(404, "Không tìm thấy hồ sơ này trong địa bàn của bạn.")
-    return _public(case, directory)
+) -> CaseDetailPublic:
+    """Hồ sơ, kế hoạch hỗ trợ đang áp dụng, phiên bản mới nhất và các yêu cầu duyệt."""
+    detail = await read_case_detail(uow, case_id, principal=principal)
+    return case_detail_public(detail, directory)
 
 
 @router.get("/cases", response_model=CasePage)
@@ -90,5 +81,8 @@ async def list_cases(
             offset=offset,
         )
     return CasePage(
-        items=[_public(c, directory) for c in cases], total=total, limit=limit, offset=offset
+        items=[case_public(c, directory) for c in cases], total=total, limit=limit, offset=offset
     )
+
+
+router.include_router(lifecycle_router)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from baotro_registry.domain.case import Case, CaseRejectedError
+from baotro_registry.domain.children import Child, PersonalData
 from baotro_registry.domain.communes import CommuneDirectory, commune_directory
 from baotro_registry.service_layer.case_handlers import OpenCase, handle_open_case
 from baotro_shared.events.base import EventData
@@ -34,10 +35,38 @@ class FakeCaseRepository:
 
 
 @dataclass
+class FakeChildRepository:
+    children: dict[uuid.UUID, Child] = field(default_factory=dict)
+
+    async def get(
+        self, child_id: uuid.UUID, *, communes: frozenset[str] | None, personal: bool
+    ) -> Child | None:
+        child = self.children.get(child_id)
+        if child is None or (communes is not None and child.commune_code not in communes):
+            return None
+        return child
+
+    def register(self, commune_code: str = HAC_THANH, birth_year: int = 2015) -> uuid.UUID:
+        now = datetime.now(UTC)
+        child = Child(
+            id=uuid.uuid4(),
+            commune_code=commune_code,
+            birth_year=birth_year,
+            personal=PersonalData(full_name=""),
+            created_at=now,
+            created_by="tester",
+            updated_at=now,
+        )
+        self.children[child.id] = child
+        return child.id
+
+
+@dataclass
 class FakeUnitOfWork:
     """Records what a handler does; only what was there at `commit()` counts as committed."""
 
     cases: FakeCaseRepository = field(default_factory=FakeCaseRepository)
+    children: FakeChildRepository = field(default_factory=FakeChildRepository)
     published: list[EventData] = field(default_factory=list)
     envelopes: list[Envelope] = field(default_factory=list)
     entered: bool = False
@@ -112,7 +141,7 @@ async def test_opens_the_case_and_publishes_case_opened_in_one_commit(
 
 async def test_case_opened_describes_the_case(directory: CommuneDirectory) -> None:
     uow = FakeUnitOfWork()
-    child = uuid.uuid4()
+    child = uow.children.register()
     before = datetime.now(UTC)
 
     case = await _open(
@@ -137,7 +166,7 @@ async def test_case_opened_carries_no_personal_data(directory: CommuneDirectory)
     uow = FakeUnitOfWork()
     principal = _case_worker(HAC_THANH, sub="nguyen.van.a@xa-hac-thanh")
 
-    await _open(uow, principal, directory, child_id=uuid.uuid4())
+    await _open(uow, principal, directory, child_id=uow.children.register())
 
     [event] = uow.committed_events
     assert set(event.model_dump()) == {
@@ -216,3 +245,50 @@ async def test_rejected_case_commits_nothing(
     assert not uow.entered
     assert not uow.committed
     assert uow.published == []
+
+
+async def test_a_linked_child_gives_the_event_its_age_band(directory: CommuneDirectory) -> None:
+    uow = FakeUnitOfWork()
+    child = uow.children.register(birth_year=datetime.now(UTC).year - 8)
+
+    await _open(uow, _case_worker(HAC_THANH), directory, child_id=child)
+
+    [event] = uow.committed_events
+    assert isinstance(event, CaseOpened)
+    assert event.age_band == "6-10"
+
+
+async def test_without_a_child_the_event_has_no_age_band(directory: CommuneDirectory) -> None:
+    uow = FakeUnitOfWork()
+
+    await _open(uow, _case_worker(HAC_THANH), directory)
+
+    [event] = uow.committed_events
+    assert isinstance(event, CaseOpened)
+    assert event.age_band is None
+
+
+async def test_a_child_outside_the_callers_area_is_refused(directory: CommuneDirectory) -> None:
+    uow = FakeUnitOfWork()
+    elsewhere = uow.children.register(commune_code=QUANG_PHU)
+
+    with pytest.raises(CaseRejectedError) as excinfo:
+        await _open(uow, _case_worker(HAC_THANH), directory, child_id=elsewhere)
+
+    assert excinfo.value.field == "child_id"
+    assert not uow.committed
+    with pytest.raises(CaseRejectedError):
+        await _open(uow, _case_worker(HAC_THANH), directory, child_id=uuid.uuid4())
+
+
+async def test_the_case_is_opened_in_the_childs_commune(directory: CommuneDirectory) -> None:
+    uow = FakeUnitOfWork()
+    child = uow.children.register(commune_code=QUANG_PHU)
+    province = Principal(sub="gs", role=Role.SUPERVISOR, communes=None)
+
+    with pytest.raises(CaseRejectedError) as excinfo:
+        await _open(uow, province, directory, commune_code=HAC_THANH, child_id=child)
+
+    assert excinfo.value.field == "commune_code"
+    assert "phải trùng" in excinfo.value.message
+    assert not uow.committed

@@ -5,13 +5,25 @@ from __future__ import annotations
 from sqlalchemy import delete
 
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
-from baotro_shared.events.contracts.registry import CaseOpened
+from baotro_shared.events.contracts.registry import CaseClosed, CaseOpened, CaseStageChanged
 from baotro_shared.events.envelope import Envelope
 from baotro_shared.messaging.tables import MessagingTables
 
 
 async def on_case_opened(uow: ReportingUnitOfWork, event: CaseOpened, _envelope: Envelope) -> None:
     await uow.case_views.apply_opened(event)
+
+
+async def on_case_stage_changed(
+    uow: ReportingUnitOfWork, event: CaseStageChanged, _envelope: Envelope
+) -> None:
+    """Stage, status and, after a transfer, the commune the case is counted in."""
+    await uow.case_views.apply_stage_changed(event)
+
+
+async def on_case_closed(uow: ReportingUnitOfWork, event: CaseClosed, _envelope: Envelope) -> None:
+    """A closed case leaves the open counts."""
+    await uow.case_views.apply_closed(event)
 
 
 async def reset_read_models(
