@@ -1,11 +1,14 @@
-"""Recording and withdrawing consents; a withdrawal is announced (`consent.withdrawn`)."""
+"""Recording and withdrawing consents; a withdrawal is announced (`consent.withdrawn`), and
+withdrawing the public-appeal consent takes the child's appeals off the portal at once."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
 
+from baotro_registry.domain.appeal import WithdrawReason
 from baotro_registry.domain.consent import Consent, ConsentGiver, ConsentPurpose
+from baotro_registry.service_layer.appeal_handlers import withdraw_appeals_of_child
 from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
 from baotro_shared.events.contracts.registry import ConsentWithdrawn
 from baotro_shared.web.auth import Principal
@@ -54,7 +57,9 @@ async def handle_list_consents(
 async def handle_withdraw_consent(
     uow: RegistryUnitOfWork, consent_id: uuid.UUID, *, principal: Principal
 ) -> Consent:
-    """Withdraw; dependants (a published appeal) are withdrawn by the consent.withdrawn handler."""
+    """Withdraw. For `public_appeal`, in the same transaction every pending or published appeal
+    of the child is withdrawn (`appeal.withdrawn`, reason `consent_withdrawn`): whoever withdrew
+    (guardian or child), the appeal goes; a new one needs consent recorded again."""
     now = datetime.now(UTC)
     async with uow:
         consent = await uow.consents.get(consent_id)
@@ -78,5 +83,9 @@ async def handle_withdraw_consent(
                 withdrawn_at=now,
             )
         )
+        if consent.purpose is ConsentPurpose.PUBLIC_APPEAL:
+            await withdraw_appeals_of_child(
+                uow, consent.child_id, WithdrawReason.CONSENT_WITHDRAWN, by=principal.sub
+            )
         await uow.commit()
     return Consent(**{**consent.__dict__, "withdrawn_at": now})
