@@ -173,6 +173,8 @@ async def test_when_the_child_departs_a_similar_child_is_offered_and_held_for_th
     assert set(offer) == {"child_id", "age_band", "hold_id", "hold_expires_at"}
     for secret in (*SECRETS, "Phạm Thị Hoa"):
         assert secret not in ended.text
+    departed = await fund.client.get(f"/v1/children/{sponsorship['child_id']}", headers=fund.worker)
+    assert departed.json()["status"] == "departed"
     assert (await fund.hold(similar, BOB)).status_code == 409  # held for Alice
     assert (await fund.sponsor(similar, ALICE)).status_code == 201
 

@@ -138,6 +138,22 @@ class ChildRepository:
         self._seal(record, child)
         await self._session.flush()
 
+    async def set_status(self, child_id: uuid.UUID, status: ChildStatus, *, at: datetime) -> None:
+        record = await self._session.get(ChildRecord, child_id)
+        if record is None:
+            raise LookupError(child_id)
+        record.status, record.updated_at = status.value, at
+        await self._session.flush()
+
+    async def move_to_commune(
+        self, child_id: uuid.UUID, commune_code: str, *, at: datetime
+    ) -> None:
+        record = await self._session.get(ChildRecord, child_id)
+        if record is None:
+            raise LookupError(child_id)
+        record.commune_code, record.updated_at = commune_code, at
+        await self._session.flush()
+
     # -- reads ------------------------------------------------------------------------
     async def get(
         self, child_id: uuid.UUID, *, communes: Collection[str] | None, personal: bool

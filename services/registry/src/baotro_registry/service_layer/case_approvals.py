@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import structlog
 
+from baotro_registry.domain.appeal import WithdrawReason
 from baotro_registry.domain.case import Case, CaseConflictError
 from baotro_registry.domain.case_approval import (
     Approval,
@@ -21,6 +22,7 @@ from baotro_registry.domain.case_approval import (
     request_approval,
 )
 from baotro_registry.domain.case_plan import PlanStatus, SupportPlan
+from baotro_registry.service_layer.appeal_handlers import withdraw_appeals_of_case
 from baotro_registry.service_layer.case_handlers import load_case, publish_stage_change
 from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
 from baotro_shared.events.contracts.registry import CaseClosed, SupportItemData, SupportPlanned
@@ -196,3 +198,5 @@ async def _close(uow: RegistryUnitOfWork, case: Case, approval: Approval, now: d
             reason_code=approval.reason_code.value,
         )
     )
+    # a closed case asks for nothing: its appeals leave the portal in the same transaction
+    await withdraw_appeals_of_case(uow, case.id, WithdrawReason.CASE_CLOSED)

@@ -211,6 +211,8 @@ async def handle_transfer_case(
             )
         )
         await uow.cases.save(case)
+        if case.child_id is not None:  # the child lives where the case is followed now
+            await uow.children.move_to_commune(case.child_id, case.commune_code, at=now)
         await publish_stage_change(uow, change)
         await uow.commit()
     log.info(

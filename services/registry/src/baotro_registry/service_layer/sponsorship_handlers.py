@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 import structlog
 
-from baotro_registry.domain.children import Child
+from baotro_registry.domain.children import Child, ChildStatus
 from baotro_registry.domain.communes import CommuneDirectory
 from baotro_registry.domain.pii_guard import markers_of
 from baotro_registry.domain.sponsorship import (
@@ -176,6 +176,7 @@ async def handle_end_sponsorship(
         )
         replacement, hold = None, None
         if ended.status is SponsorshipStatus.CHILD_DEPARTED:
+            await uow.children.set_status(ended.child_id, ChildStatus.DEPARTED, at=now)
             departed = await uow.children.get(ended.child_id, communes=None, personal=False)
             if departed is not None:
                 replacement, hold = await _offer_replacement(
