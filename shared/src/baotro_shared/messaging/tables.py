@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
-    DateTime,
     Index,
     Integer,
     LargeBinary,
@@ -18,6 +17,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+
+from baotro_shared.db import UtcDateTime
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -45,8 +46,8 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("key", String(200), nullable=False),
         Column("payload", LargeBinary, nullable=False),
         Column("headers", JSON, nullable=False, default=dict),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("published_at", UtcDateTime(), nullable=True),
         Column("publish_count", Integer, nullable=False, default=0),
         Index("ix_outbox_pending", "published_at", "id"),
         Index("ix_outbox_created_at", "created_at"),
@@ -57,7 +58,7 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("consumer", String(200), primary_key=True),
         Column("event_id", String(36), primary_key=True),
         Column("event_type", String(200), nullable=False),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", UtcDateTime(), nullable=False),
     )
     dead_letters = Table(
         "dead_letters",
@@ -72,8 +73,8 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("error", Text, nullable=False),
         Column("attempts", Integer, nullable=False),
         Column("status", String(20), nullable=False, default="dead"),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("redriven_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("redriven_at", UtcDateTime(), nullable=True),
         UniqueConstraint("consumer", "event_id", name="uq_dead_letters_consumer_event"),
         Index("ix_dead_letters_status", "status"),
     )

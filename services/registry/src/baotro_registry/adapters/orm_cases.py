@@ -12,7 +12,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -24,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from baotro_registry.adapters.base import Base
+from baotro_shared.db import UtcDateTime
 
 
 class CaseRecord(Base):
@@ -35,10 +35,10 @@ class CaseRecord(Base):
     groups: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20))
     stage: Mapped[str] = mapped_column(String(20))
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
     opened_by: Mapped[str] = mapped_column(String(200))
-    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
     __table_args__ = (Index("ix_cases_commune_status", "commune_code", "status"),)
 
@@ -51,7 +51,7 @@ class CaseAssessmentRecord(Base):
     risk_level: Mapped[str] = mapped_column(String(20))
     key_id: Mapped[str] = mapped_column(String(40))
     summary_enc: Mapped[str] = mapped_column(Text)
-    assessed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    assessed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     assessed_by: Mapped[str] = mapped_column(String(200))
 
     __table_args__ = (Index("ix_case_assessments_case_at", "case_id", "assessed_at"),)
@@ -64,9 +64,9 @@ class SupportPlanRecord(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"))
     version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(200))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
     __table_args__ = (UniqueConstraint("case_id", "version", name="uq_support_plans_version"),)
 
@@ -97,9 +97,9 @@ class CaseApprovalRecord(Base):
     reason_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     request_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     requested_by: Mapped[str] = mapped_column(String(200))
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
     decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     decision_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     __table_args__ = (
@@ -120,7 +120,7 @@ class SupportDeliveryRecord(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     delivered_on: Mapped[date] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(200))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_support_deliveries_case_on", "case_id", "delivered_on"),)
 
@@ -133,6 +133,6 @@ class CaseTransferRecord(Base):
     from_commune_code: Mapped[str] = mapped_column(String(10))
     to_commune_code: Mapped[str] = mapped_column(String(10))
     transferred_by: Mapped[str] = mapped_column(String(200))
-    transferred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    transferred_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_case_transfers_case_at", "case_id", "transferred_at"),)

@@ -15,7 +15,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -27,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from baotro_registry.adapters.base import Base
+from baotro_shared.db import UtcDateTime
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -42,9 +42,9 @@ class ChildRecord(Base):
     subgroups: Mapped[list[str]] = mapped_column(JSON, default=list)
     at_risk: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default="active")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(200))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     key_id: Mapped[str] = mapped_column(String(40))
     full_name_enc: Mapped[str] = mapped_column(Text)
     date_of_birth_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -77,7 +77,7 @@ class ChildLinkRecord(Base):
     other_child_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("children.id"))
     decision: Mapped[str] = mapped_column(String(20))
     decided_by: Mapped[str] = mapped_column(String(200))
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (UniqueConstraint("child_id", "other_child_id", name="uq_child_links_pair"),)
 
@@ -88,7 +88,7 @@ class PiiAccessRecord(Base):
     __tablename__ = "pii_access_audit"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor_sub: Mapped[str] = mapped_column(String(200))
     actor_role: Mapped[str] = mapped_column(String(40))
     child_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -111,8 +111,8 @@ class ConsentRecord(Base):
     given_by: Mapped[str] = mapped_column(String(20))
     given_on: Mapped[date] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(200))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     withdrawn_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     __table_args__ = (Index("ix_consents_child_purpose", "child_id", "purpose"),)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from baotro_registry.adapters.base import Base
+from baotro_shared.db import UtcDateTime
 
 
 class SponsorshipHoldRecord(Base):
@@ -22,9 +23,9 @@ class SponsorshipHoldRecord(Base):
     sponsor_ref: Mapped[str] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(20))
     created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
     __table_args__ = (Index("ix_sponsorship_holds_child_status", "child_id", "status"),)
 
@@ -43,7 +44,7 @@ class SponsorshipRecord(Base):
     status: Mapped[str] = mapped_column(String(20))
     hold_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     end_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
@@ -66,7 +67,7 @@ class SponsorshipLetterRecord(Base):
     key_id: Mapped[str] = mapped_column(String(40))
     content_enc: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(200))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_sponsorship_letters_sponsorship", "sponsorship_id", "recorded_at"),)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Uuid
+from sqlalchemy import ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from baotro_shared.db import UtcDateTime
 from baotro_shared.messaging.tables import messaging_tables
 
 
@@ -24,7 +25,7 @@ class CaseView(Base):
     commune_code: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20))
     stage: Mapped[str] = mapped_column(String(20))
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_case_view_status_commune", "status", "commune_code"),)
 
