@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from baotro_registry.domain.children import Child, ChildRejectedError, ChildStatus, PersonalData
 from baotro_registry.domain.communes import CommuneDirectory
@@ -45,6 +46,10 @@ from baotro_registry.service_layer.consent_handlers import (
     handle_list_consents,
     handle_withdraw_consent,
 )
+from baotro_registry.service_layer.key_rotation import rotate_keys
+from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
+from baotro_registry.settings import RegistrySettings
+from baotro_shared.runtime import ServiceRuntime
 from baotro_shared.web.auth import Principal, Role, require_roles
 from baotro_shared.web.problems import ProblemError, problem_response
 
@@ -326,3 +331,22 @@ async def audit_log(
         limit=limit,
         offset=offset,
     )
+
+
+class RotationPublic(BaseModel):
+    active_key: str
+    values: dict[str, int]
+    total: int
+
+
+@router.post("/admin/rotate-keys", response_model=RotationPublic, tags=["admin"])
+async def rotate_encryption_keys(
+    request: Request,
+    _admin: Annotated[Principal, Depends(require_roles(Role.FUND_ADMIN))],
+) -> RotationPublic:
+    """Mã hóa lại dữ liệu cá nhân bằng khóa đang dùng, để có thể bỏ khóa cũ."""
+    runtime: ServiceRuntime[RegistryUnitOfWork] = request.app.state.runtime
+    settings: RegistrySettings = request.app.state.settings
+    cipher = settings.cipher()
+    result = await rotate_keys(runtime.sessions, cipher, runtime.definition.metadata)
+    return RotationPublic(active_key=cipher.active_key_id, values=result.values, total=result.total)
