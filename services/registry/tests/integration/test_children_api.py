@@ -191,3 +191,18 @@ async def test_subgroups_must_be_known_and_belong_to_the_childs_groups(
     ok = await _register(registry, worker, subgroups=["A3"])
     assert ok.status_code == 201, ok.text
     assert ok.json()["subgroups"] == ["a3"]
+
+
+async def test_an_old_commune_code_is_refused_with_its_new_unit_named(
+    services: ServiceHarness, auth_header: Headers
+) -> None:
+    registry = await services.start("registry")
+    old = await _register(registry, auth_header("fund_admin"), commune_code="14767")
+    assert old.status_code in (403, 422)
+    worker = await _register(
+        registry, auth_header("case_worker", [HAC_THANH]), commune_code="14767"
+    )
+    assert worker.status_code == 422
+    detail = worker.json()["detail"]
+    assert "mã cũ của Phường Điện Biên" in detail
+    assert "Phường Hạc Thành: dùng mã 14797" in detail

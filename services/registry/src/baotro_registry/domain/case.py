@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from baotro_registry.domain.commune_hints import unknown_commune_message
 from baotro_registry.domain.communes import CommuneDirectory
 from baotro_registry.domain.legal_groups import LEGAL_GROUPS, normalise_group_code
 
@@ -222,10 +223,7 @@ def validate_groups(raw_groups: list[str]) -> tuple[str, ...]:
 
 
 def _unknown_commune(commune_code: str, directory: CommuneDirectory) -> str:
-    return (
-        f"Mã xã/phường '{commune_code}' không thuộc {directory.province_name} "
-        f"(dùng mã đơn vị hành chính mới từ 01/7/2025, {len(directory.communes)} xã, phường)."
-    )
+    return unknown_commune_message(commune_code, directory)
 
 
 def open_case(

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from unidecode import unidecode
 
+from baotro_registry.domain.commune_hints import unknown_commune_message
 from baotro_registry.domain.communes import CommuneDirectory
 from baotro_registry.domain.legal_groups import LEGAL_GROUPS, normalise_group_code
 from baotro_shared.events.contracts.registry import AgeBand
@@ -162,10 +163,7 @@ def new_child(
     """Validate and build a child record (not yet saved)."""
     commune = directory.get(commune_code)
     if commune is None:
-        raise ChildRejectedError(
-            "commune_code",
-            f"Mã xã/phường '{commune_code}' không thuộc {directory.province_name}.",
-        )
+        raise ChildRejectedError("commune_code", unknown_commune_message(commune_code, directory))
     name = " ".join(personal.full_name.split())
     if len(name) < 2:
         raise ChildRejectedError("full_name", "Cần họ và tên của trẻ.")
