@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from baotro_registry.adapters.orm_appeals import AppealRecord
@@ -63,6 +63,17 @@ class AppealRepository:
         r.withdrawn_at = a.withdrawn_at
         r.withdrawn_by = a.withdrawn_by
         r.withdraw_reason = a.withdraw_reason
+
+    async def add_raised(self, appeal_id: uuid.UUID, amount: int) -> bool:
+        """Add `amount` đồng (negative for a reversal) to what an appeal raised; False if unknown.
+
+        One UPDATE, so concurrent consumers cannot lose an increment."""
+        result = await self._session.execute(
+            update(AppealRecord)
+            .where(AppealRecord.id == appeal_id)
+            .values(amount_raised=AppealRecord.amount_raised + amount)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def lock_case(self, case_id: uuid.UUID) -> None:
         """Serialise drafts of one case (one live appeal per case, even under concurrency)."""
