@@ -17,9 +17,12 @@ from bench.environment import MachineFacts, postgres_version, quiet_logs
 from bench.events import case_opened_messages
 from bench.infra import running_broker, throwaway_databases
 from bench.latency import LatencyConfig, measure_latency
+from bench.latency_processes import ProcessLatencyConfig, measure_process_latency
 from bench.memory import PhaseMeter
+from bench.registry_scale import measure_registry_scale
 from bench.relay_throughput import measure_throughput
 from bench.report import Results, load_average, render_report
+from bench.stats import Summary
 
 
 def say(message: str) -> None:
@@ -51,13 +54,77 @@ async def _relay_phase(config: BenchConfig, results: Results, postgres: Postgres
     results.broker_peaks_mib["relay throughput"] = broker.peak_mib
 
 
+def _rates(config: BenchConfig) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    rates = (config.rate, config.steady_rate) if config.steady_rate > 0 else (config.rate,)
+    durations = (config.duration_s, config.steady_duration_s)[: len(rates)]
+    return rates, durations
+
+
+async def _baselines(
+    config: BenchConfig, bootstrap: str, rates: tuple[float, ...], results: Results
+) -> dict[float, Summary]:
+    """The broker-only produce → consume baseline at each rate (and the what-if, once)."""
+    payload_bytes = len(case_opened_messages(1)[0].value)
+    echo: dict[float, Summary] = {}
+    for rate in rates:
+        say(f"broker-only baseline at {rate:g}/s")
+        echo[rate] = await echo_latency(
+            bootstrap, rate=rate, duration_s=config.echo_duration_s, payload_bytes=payload_bytes
+        )
+    if config.echo_fetch_wait_ms > 0 and results.echo_what_if is None:
+        say(f"what-if: fetch_max_wait_ms={config.echo_fetch_wait_ms}")
+        results.echo_what_if = await echo_latency(
+            bootstrap,
+            rate=config.rate,
+            duration_s=config.echo_duration_s,
+            payload_bytes=payload_bytes,
+            fetch_max_wait_ms=config.echo_fetch_wait_ms,
+        )
+        results.echo_what_if_default = echo.get(config.rate)
+    return echo
+
+
+async def _process_latency_phase(
+    config: BenchConfig, results: Results, postgres: PostgresDatabases
+) -> None:
+    rates, durations = _rates(config)
+    say(
+        "end-to-end latency, services as subprocesses: "
+        + ", ".join(f"{r:g}/s for {d:g} s" for r, d in zip(rates, durations, strict=True))
+    )
+    process_config = ProcessLatencyConfig(
+        rates=rates,
+        durations_s=durations,
+        warmup=config.warmup,
+        max_in_flight=config.max_in_flight,
+        commit_clock=config.commit_clock,
+    )
+    with running_broker() as broker:
+        results.processes = await measure_process_latency(
+            process_config, postgres=postgres, bootstrap=broker.bootstrap_servers, say=say
+        )
+        results.process_echo = await _baselines(config, broker.bootstrap_servers, rates, results)
+    results.broker_peaks_mib["end-to-end latency (subprocesses)"] = broker.peak_mib
+
+
+async def _registry_phase(
+    config: BenchConfig, results: Results, postgres: PostgresDatabases
+) -> None:
+    say(f"registry scale: {config.registry_children:,} children")
+    results.registry = await measure_registry_scale(
+        postgres=postgres,
+        children=config.registry_children,
+        list_queries=config.registry_list_queries,
+        say=say,
+    )
+
+
 async def _latency_phase(
     config: BenchConfig, results: Results, postgres: PostgresDatabases
 ) -> None:
-    rates = (config.rate, config.steady_rate) if config.steady_rate > 0 else (config.rate,)
-    durations = (config.duration_s, config.steady_duration_s)[: len(rates)]
+    rates, durations = _rates(config)
     say(
-        "end-to-end latency: "
+        "end-to-end latency, in-process variant: "
         + ", ".join(f"{r:g}/s for {d:g} s" for r, d in zip(rates, durations, strict=True))
     )
     latency_config = LatencyConfig(
@@ -67,29 +134,12 @@ async def _latency_phase(
         poll_interval_s=config.poll_interval_ms / 1000,
         max_in_flight=config.max_in_flight,
     )
-    payload_bytes = len(case_opened_messages(1)[0].value)
     with running_broker() as broker:
         results.latency = await measure_latency(
             latency_config, postgres=postgres, broker=broker.process
         )
-        for rate in rates:
-            say(f"broker-only baseline at {rate:g}/s")
-            results.echo[rate] = await echo_latency(
-                broker.bootstrap_servers,
-                rate=rate,
-                duration_s=config.echo_duration_s,
-                payload_bytes=payload_bytes,
-            )
-        if config.echo_fetch_wait_ms > 0:
-            say(f"what-if: fetch_max_wait_ms={config.echo_fetch_wait_ms}")
-            results.echo_what_if = await echo_latency(
-                broker.bootstrap_servers,
-                rate=config.rate,
-                duration_s=config.echo_duration_s,
-                payload_bytes=payload_bytes,
-                fetch_max_wait_ms=config.echo_fetch_wait_ms,
-            )
-    results.broker_peaks_mib["end-to-end latency"] = broker.peak_mib
+        results.echo = await _baselines(config, broker.bootstrap_servers, rates, results)
+    results.broker_peaks_mib["end-to-end latency (in-process)"] = broker.peak_mib
 
 
 async def run_all(config: BenchConfig) -> Results:
@@ -103,7 +153,9 @@ async def run_all(config: BenchConfig) -> Results:
     )
     phases: list[tuple[str, str, Callable[..., Coroutine[Any, Any, None]]]] = [
         ("relay", "relay throughput", _relay_phase),
-        ("latency", "end-to-end latency", _latency_phase),
+        ("latency", "end-to-end latency (subprocesses)", _process_latency_phase),
+        ("inprocess", "end-to-end latency (in-process)", _latency_phase),
+        ("registry", "registry scale", _registry_phase),
     ]
     meter = PhaseMeter()
     async with throwaway_databases(config.postgres_dsn) as postgres:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+PHASES = ("relay", "latency", "inprocess", "registry")
 
 
 def _env_float(name: str, default: float) -> float:
@@ -34,13 +35,16 @@ class BenchConfig:
     warmup: int
     max_in_flight: int
     poll_interval_ms: float
+    commit_clock: bool
+    registry_children: int
+    registry_list_queries: int
     phases: tuple[str, ...]
 
 
 def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
     p = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Relay throughput, end-to-end latency and memory of the Bảo Trợ backbone.",
+        description="Relay throughput, end-to-end latency, memory and registry scale of Bảo Trợ.",
     )
     p.add_argument(
         "--postgres",
@@ -77,7 +81,7 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         "--steady-rate",
         type=float,
         default=_env_float("BENCH_STEADY_RATE", 25),
-        help="a second, lower rate the in-process stack can sustain (0: skip)",
+        help="a second, lower offered rate for both latency variants (0: skip)",
     )
     p.add_argument(
         "--steady-duration", type=float, default=_env_float("BENCH_STEADY_DURATION_S", 20)
@@ -107,7 +111,45 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         default=_env_float("BENCH_POLL_INTERVAL_MS", 10),
         help="how often the cross-check poller reads case_view",
     )
-    p.add_argument("--only", choices=("relay", "latency"), default=os.environ.get("BENCH_ONLY"))
+    p.add_argument(
+        "--no-commit-clock",
+        action="store_true",
+        default=os.environ.get("BENCH_COMMIT_CLOCK", "1") == "0",
+        help="multi-process latency: no commit-clock triggers, only outbox.created_at → "
+        "inbox.processed_at",
+    )
+    p.add_argument(
+        "--no-in-process",
+        action="store_true",
+        default=os.environ.get("BENCH_IN_PROCESS", "1") == "0",
+        help="skip the in-process latency variant (services in the bench's event loop)",
+    )
+    p.add_argument(
+        "--registry-scale",
+        action="store_true",
+        default=os.environ.get("BENCH_REGISTRY_SCALE", "0") == "1",
+        help="also run the registry scale phase (not in the default run: ~6 min at 50,000 "
+        "children on 2 cores)",
+    )
+    p.add_argument(
+        "--registry-children",
+        type=int,
+        default=_env_int("BENCH_REGISTRY_CHILDREN", 50_000),
+        help="children registered by the registry scale phase",
+    )
+    p.add_argument(
+        "--registry-list-queries",
+        type=int,
+        default=_env_int("BENCH_REGISTRY_LIST_QUERIES", 200),
+        help="list queries timed per contender at each checkpoint of the registry phase",
+    )
+    p.add_argument(
+        "--only",
+        choices=PHASES,
+        default=os.environ.get("BENCH_ONLY"),
+        help="latency = services as subprocesses (the headline); inprocess = the in-process "
+        "variant; registry = the registry scale phase",
+    )
     p.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test of the bench")
     a = p.parse_args(argv)
     if a.quick:
@@ -116,7 +158,15 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         a.warmup = 10
     if a.steady_rate == a.rate:
         a.steady_rate = 0.0
-    phases = ("relay", "latency") if a.only is None else (a.only,)
+    if a.only is not None:
+        phases: tuple[str, ...] = (a.only,)
+    else:
+        phases = ("relay", "latency")
+        phases += () if a.no_in_process else ("inprocess",)
+        phases += ("registry",) if a.registry_scale else ()
+    if a.quick:
+        a.registry_children = min(a.registry_children, 2_000)
+        a.registry_list_queries = min(a.registry_list_queries, 30)
     return BenchConfig(
         postgres_dsn=a.postgres,
         loop=a.loop,
@@ -132,5 +182,8 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         warmup=a.warmup,
         max_in_flight=a.max_in_flight,
         poll_interval_ms=a.poll_interval_ms,
+        commit_clock=not a.no_commit_clock,
+        registry_children=max(1, a.registry_children),
+        registry_list_queries=max(1, a.registry_list_queries),
         phases=phases,
     )

@@ -69,8 +69,12 @@ class ChildRepository:
             else None
         )
 
-    def _open(self, record: ChildRecord) -> PersonalData:
+    def _open(self, record: ChildRecord, only: Collection[str] | None = None) -> PersonalData:
+        """Decrypt the personal fields (only those named in `only`, when given)."""
+
         def get(name: str) -> str | None:
+            if only is not None and name not in only:
+                return None
             return self._cipher.decrypt(
                 getattr(record, f"{name}_enc"), context=_context(record.id, name)
             )
@@ -88,12 +92,14 @@ class ChildRepository:
             school=get("school"),
         )
 
-    def _to_domain(self, record: ChildRecord, *, personal: bool) -> Child:
+    def _to_domain(
+        self, record: ChildRecord, *, personal: bool, only: Collection[str] | None = None
+    ) -> Child:
         return Child(
             id=record.id,
             commune_code=record.commune_code,
             birth_year=record.birth_year,
-            personal=self._open(record) if personal else _REDACTED,
+            personal=self._open(record, only) if personal else _REDACTED,
             created_at=record.created_at,
             created_by=record.created_by,
             updated_at=record.updated_at,
@@ -169,6 +175,7 @@ class ChildRepository:
         *,
         communes: Collection[str] | None,
         personal: bool,
+        only: Collection[str] | None = None,
         commune_code: str | None = None,
         group: str | None = None,
         status: ChildStatus | None = None,
@@ -201,7 +208,7 @@ class ChildRepository:
                 .offset(offset)
             )
         ).scalars()
-        return [self._to_domain(r, personal=personal) for r in records], int(total)
+        return [self._to_domain(r, personal=personal, only=only) for r in records], int(total)
 
     async def known_at_risk(self) -> set[str]:
         rows = await self._session.execute(
@@ -261,36 +268,51 @@ class ChildRepository:
         return list(rows.scalars())
 
     async def candidates(self, child: Child, *, limit: int = 500) -> Sequence[Child]:
-        """Records that could be the same child: same ID, same folded name anywhere, or
-        same commune and birth year ±1 (for similar names), decrypted for comparison."""
+        """Records that could be the same child, decrypted (the compared fields only).
+
+        The same national ID anywhere; otherwise birth year ±1 (a real duplicate never differs
+        more, see `duplicates.compare`) with the same folded name or guardian anywhere in the
+        province, or any name in the same commune. Exact matches are read first, so a common
+        name cannot push the commune's near matches past the limit unnoticed.
+        """
         p = child.personal
-        conditions = [
-            ChildRecord.name_bidx
-            == self._cipher.blind_index(fold(p.full_name), purpose="child.name"),
+        years = ChildRecord.birth_year.between(child.birth_year - 1, child.birth_year + 1)
+        exact = [
             and_(
-                ChildRecord.commune_code == child.commune_code,
-                ChildRecord.birth_year.between(child.birth_year - 1, child.birth_year + 1),
-            ),
+                ChildRecord.name_bidx
+                == self._cipher.blind_index(fold(p.full_name), purpose="child.name"),
+                years,
+            )
         ]
         if p.national_id:
-            conditions.append(
+            exact.append(
                 ChildRecord.national_id_bidx
                 == self._cipher.blind_index(p.national_id, purpose="child.national_id")
             )
         if p.guardian_name:
-            conditions.append(
+            exact.append(
                 and_(
                     ChildRecord.guardian_bidx
                     == self._cipher.blind_index(fold(p.guardian_name), purpose="child.guardian"),
-                    ChildRecord.birth_year.between(child.birth_year - 1, child.birth_year + 1),
+                    years,
                 )
             )
-        records = (
-            await self._session.execute(
-                select(ChildRecord).where(or_(*conditions), ChildRecord.id != child.id).limit(limit)
+        nearby = and_(ChildRecord.commune_code == child.commune_code, years)
+        found: dict[uuid.UUID, ChildRecord] = {}
+        for condition in (or_(*exact), nearby):
+            rows = await self._session.execute(
+                select(ChildRecord)
+                .where(condition, ChildRecord.id != child.id)
+                .order_by(ChildRecord.created_at)
+                .limit(limit)
             )
-        ).scalars()
-        return [self._to_domain(r, personal=True) for r in records]
+            for record in rows.scalars():
+                found.setdefault(record.id, record)
+        return [self._to_domain(r, personal=True, only=DUPLICATE_FIELDS) for r in found.values()]
+
+
+DUPLICATE_FIELDS = ("full_name", "date_of_birth", "national_id", "guardian_name")
+"""The personal fields `duplicates.compare` reads."""
 
 
 __all__ = ["PERSONAL_FIELDS", "ChildRepository"]

@@ -168,6 +168,7 @@ async def handle_list_children(
         children, total = await uow.children.find(
             communes=principal.scope_filter(),
             personal=personal,
+            only=LIST_FIELDS,
             **filters,  # type: ignore[arg-type]
         )
         if personal and children:
