@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import FastAPI
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -9,6 +11,7 @@ from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, Sampler
 
 
 def configure_tracing(
@@ -32,7 +35,10 @@ def configure_tracing(
         if exporter is not None:
             current.add_span_processor(_processor(exporter))
         return current
-    provider = TracerProvider(resource=Resource.create({"service.name": f"baotro-{service}"}))
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": f"baotro-{service}"}),
+        sampler=_sampler(exporting=bool(otlp_endpoint or exporter)),
+    )
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
@@ -45,6 +51,18 @@ def configure_tracing(
 
 def instrument_app(app: FastAPI) -> None:
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+
+
+def _sampler(*, exporting: bool) -> Sampler | None:
+    """Record spans only when they go somewhere.
+
+    Without an exporter, spans are sampled out: they still carry real trace and span ids (logs
+    and the `traceparent` of events keep them), at a fraction of the cost. `OTEL_TRACES_SAMPLER`
+    overrides this, as the SDK documents.
+    """
+    if os.environ.get("OTEL_TRACES_SAMPLER"):
+        return None  # the SDK reads the environment
+    return ParentBased(ALWAYS_ON if exporting else ALWAYS_OFF)
 
 
 def instrument_clients() -> None:
