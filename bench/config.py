@@ -95,7 +95,7 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
     p.add_argument(
         "--echo-fetch-wait-ms",
         type=int,
-        default=_env_int("BENCH_ECHO_FETCH_WAIT_MS", 50),
+        default=_env_int("BENCH_ECHO_FETCH_WAIT_MS", 500),
         help="what-if fetch_max_wait_ms for one extra baseline (0: skip)",
     )
     p.add_argument("--warmup", type=int, default=_env_int("BENCH_WARMUP", 50))

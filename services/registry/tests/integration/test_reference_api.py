@@ -126,3 +126,38 @@ async def test_the_fund_admin_adds_renames_and_deactivates_at_risk_categories(
     )
     assert bad_code.status_code == 422
     assert "chữ thường không dấu" in bad_code.json()["detail"]
+
+
+async def test_subgroups_are_listed_and_the_fund_can_add_one(
+    services: ServiceHarness, auth_header: Callable[..., dict[str, str]]
+) -> None:
+    registry = await services.start("registry")
+    listed = (await registry.client.get("/v1/reference/subgroups")).json()
+    assert {"a1", "b2", "c4"} <= {s["code"] for s in listed}
+    body = {"group_code": "c", "name_vi": "Cha hoặc mẹ mất tích, người còn lại không chăm sóc"}
+    refused = await registry.client.put(
+        "/v1/reference/subgroups/c5", json=body, headers=auth_header("case_worker", ["14797"])
+    )
+    assert refused.status_code == 403
+    added = await registry.client.put(
+        "/v1/reference/subgroups/c5", json=body, headers=auth_header("fund_admin")
+    )
+    assert added.status_code == 201, added.text
+    wrong_group = await registry.client.put(
+        "/v1/reference/subgroups/z1",
+        json={**body, "group_code": "z"},
+        headers=auth_header("fund_admin"),
+    )
+    assert wrong_group.status_code == 422
+    child = await registry.client.post(
+        "/v1/children",
+        json={
+            "full_name": "Vũ Văn Tú",
+            "birth_year": 2016,
+            "commune_code": "14797",
+            "groups": ["c"],
+            "subgroups": ["c5"],
+        },
+        headers=auth_header("supervisor"),
+    )
+    assert child.status_code == 201, child.text

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from baotro_registry.domain.legacy_communes import LegacyDirectory, legacy_directory
 from baotro_registry.domain.legal_groups import LEGAL_GROUPS
@@ -20,8 +21,11 @@ from baotro_registry.entrypoints.import_schemas import (
 )
 from baotro_registry.service_layer.reference_handlers import (
     SaveAtRiskCategory,
+    Subgroup,
     handle_list_at_risk,
+    handle_list_subgroups,
     handle_save_at_risk,
+    handle_save_subgroup,
     resolve_commune,
 )
 from baotro_registry.settings import RegistrySettings
@@ -136,3 +140,48 @@ async def save_at_risk(
     )
     public = AtRiskCategoryPublic(code=saved.code, name_vi=saved.name_vi, active=saved.active)
     return JSONResponse(public.model_dump(), status_code=201 if created else 200)
+
+
+class SubgroupPublic(BaseModel):
+    code: str
+    group_code: str
+    name_vi: str
+    active: bool
+
+
+class SubgroupPut(BaseModel):
+    group_code: str = Field(min_length=1, max_length=4, examples=["c"])
+    name_vi: str = Field(min_length=3, max_length=300)
+    active: bool = True
+
+
+_SUBGROUP_CODE = re.compile(r"^[a-zđ][a-z0-9_]{0,19}$")
+
+
+@router.get("/reference/subgroups", response_model=list[SubgroupPublic])
+async def subgroups(uow: Uow, include_inactive: bool = False) -> list[SubgroupPublic]:
+    """Nhóm con theo Nghị định 56/2017/NĐ-CP (quỹ bổ sung, điều chỉnh)."""
+    found = await handle_list_subgroups(uow, include_inactive=include_inactive)
+    return [SubgroupPublic(**s.__dict__) for s in found]
+
+
+@router.put("/reference/subgroups/{code}", response_model=SubgroupPublic)
+async def save_subgroup(
+    code: str, body: SubgroupPut, uow: Uow, principal: FundAdmin
+) -> JSONResponse:
+    """Thêm, đổi tên hoặc ngừng dùng một nhóm con; không bao giờ xóa."""
+    code = code.strip().lower()
+    if not _SUBGROUP_CODE.match(code):
+        raise ProblemError(
+            422,
+            "Mã nhóm con gồm chữ thường và chữ số, bắt đầu bằng mã nhóm (ví dụ: c5, d1).",
+            errors=[{"field": "code", "message": "không đúng định dạng"}],
+        )
+    saved, created = await handle_save_subgroup(
+        uow,
+        Subgroup(code, body.group_code.strip().lower(), body.name_vi, body.active),
+        principal=principal,
+    )
+    return JSONResponse(
+        SubgroupPublic(**saved.__dict__).model_dump(), status_code=201 if created else 200
+    )
