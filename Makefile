@@ -46,7 +46,7 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 asyncapi: install
 	$(BIN)/baotro asyncapi --output deploy/asyncapi.yaml
