@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from baotro_registry.adapters.key_rotation import rotate_keys
 from baotro_registry.domain.children import Child, ChildRejectedError, ChildStatus, PersonalData
 from baotro_registry.domain.communes import CommuneDirectory
 from baotro_registry.domain.consent import Consent
@@ -46,7 +47,6 @@ from baotro_registry.service_layer.consent_handlers import (
     handle_list_consents,
     handle_withdraw_consent,
 )
-from baotro_registry.service_layer.key_rotation import rotate_keys
 from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
 from baotro_registry.settings import RegistrySettings
 from baotro_shared.runtime import ServiceRuntime

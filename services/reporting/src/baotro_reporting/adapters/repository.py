@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from baotro_reporting.adapters.orm import READ_MODELS, CaseGroupView, CaseView
 from baotro_reporting.domain.case_stats import CaseStats
 from baotro_shared.events.contracts.registry import CaseClosed, CaseOpened, CaseStageChanged
+from baotro_shared.messaging.tables import MessagingTables
 
 
 class CaseViewRepository:
@@ -136,6 +137,10 @@ class CaseViewRepository:
             by_commune=dict(sorted(by_commune.items())),
             by_group=dict(sorted(by_group.items())),
         )
+
+    async def forget_applied(self, tables: MessagingTables, *, consumer: str) -> None:
+        """Drop the consumer's inbox rows, so that a replay applies every event again."""
+        await self._session.execute(delete(tables.inbox).where(tables.inbox.c.consumer == consumer))
 
     async def clear(self) -> None:
         for model in READ_MODELS:

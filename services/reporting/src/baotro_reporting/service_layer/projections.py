@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
-
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from baotro_shared.events.contracts.registry import CaseClosed, CaseOpened, CaseStageChanged
 from baotro_shared.events.envelope import Envelope
@@ -32,5 +30,5 @@ async def reset_read_models(
     """Empty every read model and forget what was applied, so a replay rebuilds from zero."""
     async with uow:
         await uow.case_views.clear()
-        await uow.session.execute(delete(tables.inbox).where(tables.inbox.c.consumer == consumer))
+        await uow.case_views.forget_applied(tables, consumer=consumer)
         await uow.commit()
