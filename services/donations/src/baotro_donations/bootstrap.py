@@ -8,6 +8,8 @@ from fastapi import FastAPI
 
 from baotro_donations.adapters.orm import Base
 from baotro_donations.entrypoints.consumers import HANDLERS
+from baotro_donations.entrypoints.ledger_api import router as ledger_router
+from baotro_donations.entrypoints.payment_codes_api import router as payment_codes_router
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import DonationsSettings
 from baotro_shared.runtime import ServiceDefinition, ServiceRuntime
@@ -37,5 +39,5 @@ def create_app(settings: DonationsSettings | None = None) -> FastAPI:
         build_runtime(settings),
         title="Bảo Trợ — Donations",
         description="Donations service: bank feeds, reconciliation, donors, campaigns, the ledger.",
-        routers=[admin_router()],
+        routers=[payment_codes_router, ledger_router, admin_router()],
     )

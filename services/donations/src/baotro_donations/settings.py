@@ -1,10 +1,69 @@
-"""Donations settings (env prefix `DONATIONS_`)."""
+"""Donations settings (env prefix `DONATIONS_`): the funds and their accounts are configuration."""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 
+from baotro_donations.domain.ledger_accounts import BankAccount, Fund, FundLevel
 from baotro_shared.settings import ServiceSettings
+
+
+class BankAccountConfig(BaseModel):
+    key: str = Field(description="short key, e.g. AGRIBANK; ledger account 112.<key>")
+    bank_name: str
+    number: str = Field(description="as printed by the bank, e.g. 3500.431.101.000.909")
+    bin: str | None = Field(None, description="NAPAS BIN for VietQR, e.g. 970405 (Agribank)")
+    vietqr: bool = Field(False, description="codes' QR images point at this account")
+
+
+class FundConfig(BaseModel):
+    code: str = Field(description="book code; prefixes receipt numbers, e.g. TH")
+    name: str
+    level: Literal["province", "commune"] = "province"
+    commune_code: str | None = None
+    payment_code_prefix: str = Field(description="2–4 letters starting every payment code")
+    bank_accounts: list[BankAccountConfig]
+
+    def ledger_fund(self) -> Fund:
+        return Fund(
+            code=self.code,
+            name=self.name,
+            level=FundLevel(self.level),
+            bank_accounts=tuple(
+                BankAccount(key=b.key, bank_name=b.bank_name, number=b.number)
+                for b in self.bank_accounts
+            ),
+        )
+
+    def vietqr_account(self) -> BankAccountConfig | None:
+        """The account that QR codes point at (the State Treasury cannot receive VietQR)."""
+        return next((b for b in self.bank_accounts if b.vietqr and b.bin), None)
+
+
+THANH_HOA_PROVINCE_FUND = FundConfig(
+    code="TH",
+    name="Quỹ Bảo trợ trẻ em tỉnh Thanh Hóa",
+    level="province",
+    payment_code_prefix="TH",
+    bank_accounts=[
+        BankAccountConfig(
+            key="KBNN",
+            bank_name="Kho bạc Nhà nước tỉnh Thanh Hóa",
+            number="3751.0.111.4523",
+        ),
+        BankAccountConfig(
+            key="AGRIBANK",
+            bank_name="Agribank chi nhánh Thanh Hóa",
+            number="3500.431.101.000.909",
+            bin="970405",
+            vietqr=True,
+        ),
+    ],
+)
+"""The letter's two accounts (Công văn 2021); configuration, overridable by DONATIONS_FUNDS."""
 
 
 class DonationsSettings(ServiceSettings):
@@ -12,3 +71,8 @@ class DonationsSettings(ServiceSettings):
 
     service_name: str = "donations"
     port: int = 8002
+    funds: list[FundConfig] = Field(default_factory=lambda: [THANH_HOA_PROVINCE_FUND])
+    """JSON in DONATIONS_FUNDS; the first fund is the default one."""
+
+    def fund(self, code: str) -> FundConfig | None:
+        return next((f for f in self.funds if f.code == code), None)

@@ -1,14 +1,6 @@
-"""Donations tables: the messaging tables now; domain tables come with their issues."""
+"""Every donations table, registered on one metadata (migrations and bootstrap import this)."""
 
-from __future__ import annotations
+from baotro_donations.adapters import orm_ledger, orm_payment_codes
+from baotro_donations.adapters.base import MESSAGING, Base
 
-from sqlalchemy.orm import DeclarativeBase
-
-from baotro_shared.messaging.tables import messaging_tables
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-MESSAGING = messaging_tables(Base.metadata)
+__all__ = ["MESSAGING", "Base", "orm_ledger", "orm_payment_codes"]

@@ -1,13 +1,20 @@
-"""The donations unit of work."""
+"""The donations unit of work: one transaction, its repositories and the outbox."""
 
 from __future__ import annotations
 
 from typing import Self
 
+from baotro_donations.adapters.ledger_repository import LedgerRepository
+from baotro_donations.adapters.payment_code_repository import PaymentCodeRepository
 from baotro_shared.uow import UnitOfWork
 
 
 class DonationsUnitOfWork(UnitOfWork):
+    payment_codes: PaymentCodeRepository
+    ledger: LedgerRepository
+
     async def __aenter__(self) -> Self:
         await super().__aenter__()
+        self.payment_codes = PaymentCodeRepository(self.session)
+        self.ledger = LedgerRepository(self.session)
         return self

@@ -1,0 +1,7 @@
+"""Tables of payment_codes (filled in by its feature)."""
+
+from __future__ import annotations
+
+from baotro_donations.adapters.base import Base
+
+__all__ = ["Base"]

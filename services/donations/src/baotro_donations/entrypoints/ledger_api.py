@@ -1,0 +1,7 @@
+"""HTTP API of ledger (filled in by its feature)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/v1")
