@@ -151,6 +151,7 @@ def test_make_run_serves_the_flow_and_a_restart_loses_and_doubles_nothing(
         assert response.status_code == 201, response.text
     _wait_stats(stack, headers, 2, within=2.0)
     before = _stats(stack, headers)
+    _money_on_the_embedded_database(stack, headers)
     assert stack.stop() == 0
     assert (stack.var_dir / "registry.db").exists()
 
@@ -166,3 +167,29 @@ def test_make_run_serves_the_flow_and_a_restart_loses_and_doubles_nothing(
     assert response.status_code == 201
     _wait_stats(stack, headers, 3, within=10.0)
     assert stack.stop() == 0
+
+
+def _money_on_the_embedded_database(stack: DevStack, headers: dict[str, str]) -> None:
+    """Donations on SQLite: a cash gift, its receipt, balances and a payment code with QR."""
+    gift = httpx.post(
+        stack.url("donations", "/v1/donations"),
+        json={"channel": "cash", "amount": 1_250_000, "received_on": "2026-11-20"},
+        headers=headers,
+    )
+    assert gift.status_code == 201, gift.text
+    receipt = httpx.get(
+        stack.url("donations", f"/v1/receipts/{gift.json()['receipt_number']}"), headers=headers
+    )
+    assert receipt.status_code == 200, receipt.text
+    assert "Một triệu hai trăm năm mươi nghìn đồng" in receipt.text
+    balances = httpx.get(stack.url("donations", "/v1/ledger/balances"), headers=headers)
+    assert balances.status_code == 200, balances.text
+    assert "1250000" in balances.text.replace(",", "")
+    code = httpx.post(
+        stack.url("donations", "/v1/payment-codes"),
+        json={"target_kind": "campaign", "target_id": "tet-2027", "amount": 500_000},
+        headers=headers,
+    )
+    assert code.status_code == 201, code.text
+    qr = httpx.get(stack.url("donations", f"/v1/payment-codes/{code.json()['code']}/qr.png"))
+    assert qr.headers["content-type"] == "image/png"

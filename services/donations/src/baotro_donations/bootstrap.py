@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -19,18 +20,20 @@ from baotro_shared.web.app import create_service_app
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def definition() -> ServiceDefinition[DonationsUnitOfWork]:
+def definition(
+    settings: DonationsSettings | None = None,
+) -> ServiceDefinition[DonationsUnitOfWork]:
     return ServiceDefinition(
         name="donations",
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        uow_class=DonationsUnitOfWork,
+        uow_class=partial(DonationsUnitOfWork, settings=settings or DonationsSettings()),
         handlers=HANDLERS,
     )
 
 
 def build_runtime(settings: DonationsSettings) -> ServiceRuntime[DonationsUnitOfWork]:
-    return ServiceRuntime(settings, definition())
+    return ServiceRuntime(settings, definition(settings))
 
 
 def create_app(settings: DonationsSettings | None = None) -> FastAPI:

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from typing import Self
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from baotro_donations.adapters.ledger_repository import LedgerRepository
 from baotro_donations.adapters.payment_code_repository import PaymentCodeRepository
+from baotro_donations.settings import DonationsSettings
+from baotro_shared.messaging.outbox import OutboxSignal, OutboxWriter
 from baotro_shared.uow import UnitOfWork
 
 
 class DonationsUnitOfWork(UnitOfWork):
     payment_codes: PaymentCodeRepository
     ledger: LedgerRepository
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        outbox: OutboxWriter,
+        signal: OutboxSignal | None = None,
+        *,
+        settings: DonationsSettings,
+    ) -> None:
+        super().__init__(sessions, outbox, signal)
+        self.settings = settings
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()

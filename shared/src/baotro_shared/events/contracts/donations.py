@@ -43,6 +43,7 @@ class DonationReceived(EventData):
         None, description="Only when the donor allows being named; otherwise absent"
     )
     receipt_number: str | None = None
+    anonymous: bool = Field(False, description="The donor asked not to be named publicly")
 
 
 @CATALOGUE.register
@@ -62,3 +63,30 @@ class DonationReversed(EventData):
     target_id: str | None = None
     reason: str
     reversed_at: datetime
+    fund_code: str | None = None
+    reversed_on: date | None = Field(None, description="Date of the reversing ledger entry")
+    remaining_amount: int | None = Field(None, ge=0, description="đồng still not reversed")
+
+
+PaymentCodeTargetKind = Literal["donor", "pledge", "campaign", "appeal", "sponsorship"]
+
+
+@CATALOGUE.register
+class PaymentCodeIssued(EventData):
+    """A payment code was issued for a target; transfers whose memo carries it are matched."""
+
+    event_type = "payment_code.issued"
+    version = 1
+    producer = "donations"
+    key_field = "code"
+    summary = "A payment code (and its VietQR payload) was issued for a donation target."
+
+    code: str = Field(description="e.g. THK7K2M9QB; the transfer memo")
+    fund_code: str
+    target_kind: PaymentCodeTargetKind
+    target_id: str = Field(description="donor/pledge/campaign/appeal/sponsorship id")
+    amount: int | None = Field(None, gt=0, description="đồng suggested, when known")
+    vietqr_payload: str = Field(
+        description="EMVCo VietQR payload to the fund's own public receiving account"
+    )
+    issued_at: datetime

@@ -1,0 +1,386 @@
+"""Donations and the ledger: record a gift (the single operation reconciliation calls), reverse
+it, and read balances, entries and receipts.
+
+Every write is one transaction: the fund's book is locked, the domain validates the entry, the
+entry, its receipt number, the donation row and the event (through the outbox) are written and
+committed together, or none of them. `record_donation_in` works inside the caller's transaction
+(reconciliation matches a bank credit and records the gift in one transaction).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import structlog
+
+from baotro_donations.adapters.ledger_repository import (
+    PotTotal,
+    StoredDonation,
+    StoredEntry,
+)
+from baotro_donations.domain import ledger as books
+from baotro_donations.domain.ledger_accounts import (
+    CASH,
+    IN_KIND,
+    AccountKind,
+    Fund,
+    LedgerRefusedError,
+    Restriction,
+    RestrictionKind,
+)
+from baotro_donations.domain.receipt_number import format_receipt_number
+from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
+from baotro_shared.events.contracts.donations import (
+    DonationReceived,
+    DonationReversed,
+    TargetKind,
+)
+
+log = structlog.get_logger(__name__)
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+DonationChannel = Literal["cash", "in_kind", "bank"]
+NOT_FOUND = "Không tìm thấy khoản tài trợ này."
+
+
+def today_in_vietnam() -> date:
+    return datetime.now(VIETNAM).date()
+
+
+@dataclass(frozen=True)
+class RecordDonation:
+    """A gift to record. `amount` is the đồng credited (the value for goods in kind); a gift
+    from abroad keeps its `original_currency`/`original_amount` for the receipt only."""
+
+    fund_code: str
+    channel: DonationChannel
+    amount: int
+    received_on: date
+    target_kind: TargetKind = "general"
+    target_id: str | None = None
+    restricted: bool = False
+    donor_id: uuid.UUID | None = None
+    anonymous: bool = False
+    bank_account: str | None = None
+    """Key of the fund's bank account (e.g. AGRIBANK) for channel "bank"."""
+    original_currency: str | None = None
+    original_amount: Decimal | None = None
+    in_kind_description: str | None = None
+    in_kind_quantity: Decimal | None = None
+    in_kind_unit: str | None = None
+    memo: str | None = None
+    donation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ReversalResult:
+    donation: StoredDonation
+    reversal_id: uuid.UUID
+    amount: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class Receipt:
+    donation: StoredDonation
+    fund_name: str
+    reversed_amount: int
+
+
+def fund_of(funds: Sequence[Fund], code: str | None) -> Fund:
+    """The fund `code` (the first configured fund when None)."""
+    if code is None:
+        if not funds:
+            raise LedgerRefusedError(422, "Chưa cấu hình quỹ nào.", field="fund")
+        return funds[0]
+    for fund in funds:
+        if fund.code == code:
+            return fund
+    raise LedgerRefusedError(422, f"Không có sổ của quỹ {code}.", field="fund")
+
+
+def restriction_of(target_kind: str, target_id: str | None, restricted: bool) -> Restriction | None:
+    """The earmark of a gift: None unless the donor restricted it to a named target."""
+    if target_kind == "general":
+        if restricted or target_id:
+            raise LedgerRefusedError(
+                422, "Khoản tài trợ chung không ghi đối tượng hay hạn chế.", field="target_id"
+            )
+        return None
+    if not target_id:
+        raise LedgerRefusedError(
+            422,
+            "Phải ghi mã đối tượng nhận tài trợ (bài kêu gọi, đợt vận động...).",
+            field="target_id",
+        )
+    if not restricted:
+        return None
+    try:
+        kind = RestrictionKind(target_kind)
+    except ValueError:
+        raise LedgerRefusedError(
+            422,
+            "Chỉ hạn chế được cho bài kêu gọi, hồ sơ trẻ, đợt vận động hoặc đỡ đầu.",
+            field="target_kind",
+        ) from None
+    return Restriction(kind, target_id)
+
+
+def _asset_account(fund: Fund, command: RecordDonation) -> str:
+    if command.channel == "cash":
+        return CASH.code
+    if command.channel == "in_kind":
+        if not (command.in_kind_description or "").strip():
+            raise LedgerRefusedError(
+                422, "Tài trợ hiện vật phải mô tả hiện vật.", field="in_kind_description"
+            )
+        if command.in_kind_quantity is None or command.in_kind_quantity <= 0:
+            raise LedgerRefusedError(
+                422, "Số lượng hiện vật phải lớn hơn 0.", field="in_kind_quantity"
+            )
+        return IN_KIND.code
+    if command.bank_account is None:
+        if len(fund.bank_accounts) != 1:
+            raise LedgerRefusedError(
+                422, "Phải chọn tài khoản ngân hàng nhận tiền.", field="bank_account"
+            )
+        return fund.bank_accounts[0].account.code
+    return fund.asset_account(f"112.{command.bank_account}").code
+
+
+def _check_currency(command: RecordDonation) -> None:
+    if (command.original_currency is None) != (command.original_amount is None):
+        raise LedgerRefusedError(
+            422, "Ngoại tệ phải ghi cả loại tiền và số tiền gốc.", field="original_currency"
+        )
+    if command.original_amount is not None and command.original_amount <= 0:
+        raise LedgerRefusedError(422, "Số tiền ngoại tệ phải lớn hơn 0.", field="original_amount")
+    if command.original_currency == "VND":
+        raise LedgerRefusedError(422, "Tiền đồng không ghi là ngoại tệ.", field="original_currency")
+
+
+async def record_donation_in(
+    uow: DonationsUnitOfWork, command: RecordDonation, *, fund: Fund, actor: str
+) -> StoredDonation:
+    """Record a gift inside the caller's transaction (which must commit it): validate it
+    through the domain, post Dr asset / Cr donation income, issue the next receipt number,
+    store the donation and publish `donation.received` (no donor contact data)."""
+    now = datetime.now(UTC)
+    if command.received_on > today_in_vietnam():
+        raise LedgerRefusedError(
+            422, "Ngày nhận tài trợ không được sau ngày hôm nay.", field="received_on"
+        )
+    _check_currency(command)
+    restriction = restriction_of(command.target_kind, command.target_id, command.restricted)
+    asset_account = _asset_account(fund, command)
+    await uow.ledger.lock_fund(fund.code)
+    ledger = await uow.ledger.load(fund)
+    entry = books.record_donation(
+        ledger,
+        fund=fund.code,
+        amount=command.amount,
+        asset_account=asset_account,
+        restriction=restriction,
+        date=command.received_on,
+        memo=command.memo,
+    )
+    await uow.ledger.add_entry(entry, created_at=now, created_by=actor)
+    seq = await uow.ledger.next_receipt_seq(fund.code, command.received_on.year)
+    donation = StoredDonation(
+        id=command.donation_id or uuid.uuid4(),
+        fund_code=fund.code,
+        channel=command.channel,
+        asset_account=asset_account,
+        amount=command.amount,
+        received_on=command.received_on,
+        receipt_number=format_receipt_number(fund.code, command.received_on.year, seq),
+        entry_id=entry.id,
+        target_kind=command.target_kind,
+        target_id=command.target_id,
+        restricted=restriction is not None,
+        donor_id=command.donor_id,
+        anonymous=command.anonymous,
+        created_at=now,
+        created_by=actor,
+        original_currency=command.original_currency,
+        original_amount=command.original_amount,
+        in_kind_description=command.in_kind_description,
+        in_kind_quantity=command.in_kind_quantity,
+        in_kind_unit=command.in_kind_unit,
+    )
+    await uow.ledger.add_donation(donation)
+    await uow.publish(
+        DonationReceived(
+            donation_id=donation.id,
+            fund_code=fund.code,
+            amount=donation.amount,
+            received_on=donation.received_on,
+            recorded_at=now,
+            channel=command.channel,
+            target_kind=command.target_kind,
+            target_id=command.target_id,
+            restricted=donation.restricted,
+            donor_id=command.donor_id,
+            receipt_number=donation.receipt_number,
+            anonymous=command.anonymous,
+        )
+    )
+    return donation
+
+
+async def record_donation(
+    uow: DonationsUnitOfWork, command: RecordDonation, *, funds: Sequence[Fund], actor: str
+) -> StoredDonation:
+    """Record a gift in its own transaction (see `record_donation_in`)."""
+    fund = fund_of(funds, command.fund_code)
+    async with uow:
+        donation = await record_donation_in(uow, command, fund=fund, actor=actor)
+        await uow.commit()
+    log.info(
+        "donations.donation.recorded",
+        donation_id=str(donation.id),
+        fund=fund.code,
+        receipt_number=donation.receipt_number,
+    )
+    return donation
+
+
+async def reverse_donation(
+    uow: DonationsUnitOfWork,
+    donation_id: uuid.UUID,
+    *,
+    amount: int | None,
+    reason: str,
+    on: date | None,
+    funds: Sequence[Fund],
+    actor: str,
+) -> ReversalResult:
+    """Refund or correct a gift, fully (`amount` None) or in part, by a mirroring entry; never
+    beyond what remains unreversed. Publishes `donation.reversed`."""
+    now = datetime.now(UTC)
+    day = on or today_in_vietnam()
+    async with uow:
+        donation = await uow.ledger.donation(donation_id)
+        if donation is None:
+            raise LedgerRefusedError(404, NOT_FOUND)
+        fund = fund_of(funds, donation.fund_code)
+        await uow.ledger.lock_fund(fund.code)
+        ledger = await uow.ledger.load(fund)
+        entry = books.reverse(
+            ledger, entry_id=donation.entry_id, amount=amount, reason=reason, date=day
+        )
+        await uow.ledger.add_entry(entry, created_at=now, created_by=actor)
+        remaining = ledger.reversible_amount(donation.entry_id) - entry.amount
+        await uow.publish(
+            DonationReversed(
+                donation_id=donation.id,
+                reversal_id=entry.id,
+                amount=entry.amount,
+                target_kind=donation.target_kind,
+                target_id=donation.target_id,
+                reason=reason.strip(),
+                reversed_at=now,
+                fund_code=fund.code,
+                reversed_on=day,
+                remaining_amount=remaining,
+            )
+        )
+        await uow.commit()
+    log.info(
+        "donations.donation.reversed",
+        donation_id=str(donation.id),
+        reversal_id=str(entry.id),
+        amount=entry.amount,
+    )
+    return ReversalResult(donation, entry.id, entry.amount, remaining)
+
+
+async def donation_receipt(
+    uow: DonationsUnitOfWork, receipt_number: str, *, funds: Sequence[Fund]
+) -> Receipt:
+    async with uow:
+        donation = await uow.ledger.donation_by_receipt(receipt_number)
+        if donation is None:
+            raise LedgerRefusedError(404, f"Không tìm thấy biên lai số {receipt_number}.")
+        reversed_amount = await uow.ledger.reversed_amount(donation.entry_id)
+    return Receipt(donation, fund_of(funds, donation.fund_code).name, reversed_amount)
+
+
+@dataclass(frozen=True)
+class AccountBalance:
+    account_code: str
+    account_name: str
+    kind: AccountKind
+    restriction: Restriction | None
+    debit: int
+    credit: int
+
+    @property
+    def balance(self) -> int:
+        """On the account's normal side (debit for assets and expenses)."""
+        return self.debit - self.credit if self.kind.debit_normal else self.credit - self.debit
+
+
+async def ledger_balances(
+    uow: DonationsUnitOfWork,
+    *,
+    fund: Fund,
+    as_of: date | None,
+    restriction: Restriction | None,
+    unrestricted_only: bool,
+) -> list[AccountBalance]:
+    """Per account and restriction, summed in SQL, entries dated on or before `as_of`."""
+    async with uow:
+        totals: list[PotTotal] = await uow.ledger.pot_totals(
+            fund.code,
+            as_of=as_of,
+            restriction=restriction,
+            unrestricted_only=unrestricted_only,
+        )
+    result = []
+    for total in totals:
+        account = fund.account(total.account_code)
+        result.append(
+            AccountBalance(
+                account.code,
+                account.name,
+                account.kind,
+                total.restriction,
+                total.debit,
+                total.credit,
+            )
+        )
+    return result
+
+
+async def ledger_entries(
+    uow: DonationsUnitOfWork,
+    *,
+    fund: Fund,
+    date_from: date | None,
+    date_to: date | None,
+    account: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[StoredEntry], int]:
+    if account is not None:
+        fund.account(account)
+    async with uow:
+        entries = await uow.ledger.entries(
+            fund,
+            date_from=date_from,
+            date_to=date_to,
+            account=account,
+            limit=limit,
+            offset=offset,
+        )
+        total = await uow.ledger.count_entries(
+            fund.code, date_from=date_from, date_to=date_to, account=account
+        )
+    return entries, total
