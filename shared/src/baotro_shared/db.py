@@ -24,7 +24,9 @@ def is_sqlite(url: str) -> bool:
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
-    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+    # hide_parameters: an error message or log line never carries the values of a statement
+    # (personal data is encrypted before it is written, but defence in depth costs nothing)
+    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True, "hide_parameters": True}
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
