@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -27,6 +27,7 @@ from baotro_donations.domain.ledger_accounts import (
     RESTRICTED_NET_ASSETS,
     TRANSFERS_BETWEEN_RESTRICTIONS,
     UNRESTRICTED_NET_ASSETS,
+    Account,
     AccountKind,
     AssetType,
     Fund,
@@ -216,22 +217,19 @@ def record_donation(
 ) -> JournalEntry:
     """A gift received: Dr the bank, cash or in-kind account / Cr donation income, both for
     `restriction` (None when the donor set no purpose)."""
-    check_amount(amount)
-    book = ledger.fund(fund)
-    asset = book.asset_account(asset_account)
-    income = IN_KIND_DONATIONS if asset.asset_type is AssetType.IN_KIND else CASH_DONATIONS
-    entry = JournalEntry(
-        id=entry_id or uuid.uuid4(),
-        fund=book.code,
-        date=check_date(date),
+    return _money_in(
+        ledger,
+        fund=fund,
+        amount=amount,
+        asset_account=asset_account,
+        restriction=restriction,
+        date=date,
         memo=memo or f"Nhận tài trợ – {restriction_label(restriction)}",
-        lines=(
-            Posting(asset, Side.DEBIT, amount, restriction),
-            Posting(income, Side.CREDIT, amount, restriction),
+        credit=lambda asset: (
+            IN_KIND_DONATIONS if asset.asset_type is AssetType.IN_KIND else CASH_DONATIONS
         ),
+        entry_id=entry_id,
     )
-    ledger.validate(entry)
-    return entry
 
 
 def record_opening_balance(
@@ -247,18 +245,44 @@ def record_opening_balance(
 ) -> JournalEntry:
     """Money the fund already held when its book was opened here: Dr the asset / Cr the fund
     balance (311 unrestricted, 312 restricted)."""
+    balance = UNRESTRICTED_NET_ASSETS if restriction is None else RESTRICTED_NET_ASSETS
+    return _money_in(
+        ledger,
+        fund=fund,
+        amount=amount,
+        asset_account=asset_account,
+        restriction=restriction,
+        date=date,
+        memo=memo or f"Số dư đầu kỳ – {restriction_label(restriction)}",
+        credit=lambda _asset: balance,
+        entry_id=entry_id,
+    )
+
+
+def _money_in(
+    ledger: Ledger,
+    *,
+    fund: str,
+    amount: Money,
+    asset_account: str,
+    restriction: Restriction | None,
+    date: date,
+    memo: str,
+    credit: Callable[[Account], Account],
+    entry_id: uuid.UUID | None,
+) -> JournalEntry:
+    """Dr an asset account / Cr the account `credit` picks for it, both for `restriction`."""
     check_amount(amount)
     book = ledger.fund(fund)
     asset = book.asset_account(asset_account)
-    balance = UNRESTRICTED_NET_ASSETS if restriction is None else RESTRICTED_NET_ASSETS
     entry = JournalEntry(
         id=entry_id or uuid.uuid4(),
         fund=book.code,
         date=check_date(date),
-        memo=memo or f"Số dư đầu kỳ – {restriction_label(restriction)}",
+        memo=memo,
         lines=(
             Posting(asset, Side.DEBIT, amount, restriction),
-            Posting(balance, Side.CREDIT, amount, restriction),
+            Posting(credit(asset), Side.CREDIT, amount, restriction),
         ),
     )
     ledger.validate(entry)
