@@ -10,6 +10,8 @@ from alembic.config import Config
 from sqlalchemy import Connection, MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from baotro_shared.messaging.tables import messaging_tables
+
 
 def alembic_config(script_location: Path) -> Config:
     config = Config()
@@ -48,3 +50,18 @@ def run_env(context: Any, target_metadata: MetaData) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+def create_messaging_tables(connection: Connection) -> None:
+    """Migration helper: create the outbox, inbox and dead-letter tables."""
+    metadata = MetaData()
+    tables = messaging_tables(metadata)
+    for table in (tables.outbox, tables.inbox, tables.dead_letters):
+        table.create(connection)
+
+
+def drop_messaging_tables(connection: Connection) -> None:
+    metadata = MetaData()
+    tables = messaging_tables(metadata)
+    for table in (tables.dead_letters, tables.inbox, tables.outbox):
+        table.drop(connection)

@@ -7,10 +7,7 @@ from typing import TypeVar
 
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy import MetaData
-from sqlalchemy.engine import Connection
 
-from baotro_shared.messaging.tables import messaging_tables
 from baotro_shared.observability.logging import configure_logging
 from baotro_shared.observability.tracing import configure_tracing, instrument_clients
 from baotro_shared.settings import ServiceSettings
@@ -32,18 +29,3 @@ def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
         access_log=False,
         timeout_graceful_shutdown=10,
     )
-
-
-def create_messaging_tables(connection: Connection) -> None:
-    """Migration helper: create the outbox, inbox and dead-letter tables."""
-    metadata = MetaData()
-    tables = messaging_tables(metadata)
-    for table in (tables.outbox, tables.inbox, tables.dead_letters):
-        table.create(connection)
-
-
-def drop_messaging_tables(connection: Connection) -> None:
-    metadata = MetaData()
-    tables = messaging_tables(metadata)
-    for table in (tables.dead_letters, tables.inbox, tables.outbox):
-        table.drop(connection)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from baotro_registry.domain.commune_hints import unknown_commune_message
 from baotro_registry.domain.communes import CommuneDirectory
-from baotro_registry.domain.legal_groups import LEGAL_GROUPS, normalise_group_code
+from baotro_registry.domain.legal_groups import UnknownGroupError, parse_group_codes
 
 
 class CaseStatus(enum.StrEnum):
@@ -182,7 +182,9 @@ class Case:
         self.ensure_open("chuyển hồ sơ")
         commune = directory.get(commune_code)
         if commune is None:
-            raise CaseRejectedError("to_commune_code", _unknown_commune(commune_code, directory))
+            raise CaseRejectedError(
+                "to_commune_code", unknown_commune_message(commune_code, directory)
+            )
         if commune.code == self.commune_code:
             raise CaseRejectedError(
                 "to_commune_code", "Hồ sơ đã thuộc xã/phường này; hãy chọn xã/phường nhận khác."
@@ -209,21 +211,10 @@ def validate_groups(raw_groups: list[str]) -> tuple[str, ...]:
         raise CaseRejectedError(
             "groups", "Cần ít nhất một nhóm trẻ em có hoàn cảnh đặc biệt (mã a … o)."
         )
-    codes = [normalise_group_code(g) for g in raw_groups]
-    unknown = [raw for raw, code in zip(raw_groups, codes, strict=True) if code not in LEGAL_GROUPS]
-    if unknown:
-        valid = ", ".join(LEGAL_GROUPS)
-        raise CaseRejectedError(
-            "groups",
-            f"Mã nhóm không hợp lệ: {', '.join(repr(u) for u in unknown)}. Các mã theo Điều 10 "
-            f"Luật Trẻ em 2016 là: {valid}.",
-        )
-    order = list(LEGAL_GROUPS)
-    return tuple(sorted(set(codes), key=order.index))
-
-
-def _unknown_commune(commune_code: str, directory: CommuneDirectory) -> str:
-    return unknown_commune_message(commune_code, directory)
+    try:
+        return parse_group_codes(raw_groups)
+    except UnknownGroupError as exc:
+        raise CaseRejectedError("groups", str(exc)) from exc
 
 
 def open_case(
@@ -238,7 +229,7 @@ def open_case(
     """A new open case at stage `new`; refuses communes outside the province and unknown groups."""
     commune = directory.get(commune_code)
     if commune is None:
-        raise CaseRejectedError("commune_code", _unknown_commune(commune_code, directory))
+        raise CaseRejectedError("commune_code", unknown_commune_message(commune_code, directory))
     return Case(
         id=uuid.uuid4(),
         commune_code=commune.code,

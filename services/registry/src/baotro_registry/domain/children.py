@@ -12,7 +12,7 @@ from unidecode import unidecode
 
 from baotro_registry.domain.commune_hints import unknown_commune_message
 from baotro_registry.domain.communes import CommuneDirectory
-from baotro_registry.domain.legal_groups import LEGAL_GROUPS, normalise_group_code
+from baotro_registry.domain.legal_groups import UnknownGroupError, parse_group_codes
 from baotro_shared.events.contracts.registry import AgeBand
 
 
@@ -130,18 +130,13 @@ def normalise_phone(raw: str | None) -> str | None:
 
 
 def validate_groups(raw: list[str], *, allow_empty: bool) -> tuple[str, ...]:
-    codes = [normalise_group_code(g) for g in raw]
-    unknown = [r for r, c in zip(raw, codes, strict=True) if c not in LEGAL_GROUPS]
-    if unknown:
-        raise ChildRejectedError(
-            "groups",
-            f"Mã nhóm không hợp lệ: {', '.join(repr(u) for u in unknown)}. Các mã theo Điều 10 "
-            f"Luật Trẻ em 2016 là: {', '.join(LEGAL_GROUPS)}.",
-        )
+    try:
+        codes = parse_group_codes(raw)
+    except UnknownGroupError as exc:
+        raise ChildRejectedError("groups", str(exc)) from exc
     if not codes and not allow_empty:
         raise ChildRejectedError("groups", "Cần ít nhất một nhóm hoặc một yếu tố nguy cơ.")
-    order = list(LEGAL_GROUPS)
-    return tuple(sorted(set(codes), key=order.index))
+    return codes
 
 
 def new_child(

@@ -54,3 +54,20 @@ def normalise_group_code(raw: str) -> str:
     """`"Đ"`, `" d "` → canonical lower-case code; `"dd"` is accepted for `đ` (ASCII keyboards)."""
     code = raw.strip().lower()
     return "đ" if code == "dd" else code
+
+
+class UnknownGroupError(ValueError):
+    """Codes that are not among the 14 groups; the message (Vietnamese) lists the valid ones."""
+
+
+def parse_group_codes(raw: list[str]) -> tuple[str, ...]:
+    """Canonical, de-duplicated codes in the law's order; unknown codes refused by name."""
+    codes = [normalise_group_code(g) for g in raw]
+    unknown = [r for r, c in zip(raw, codes, strict=True) if c not in LEGAL_GROUPS]
+    if unknown:
+        raise UnknownGroupError(
+            f"Mã nhóm không hợp lệ: {', '.join(repr(u) for u in unknown)}. Các mã theo Điều 10 "
+            f"Luật Trẻ em 2016 là: {', '.join(LEGAL_GROUPS)}."
+        )
+    order = list(LEGAL_GROUPS)
+    return tuple(sorted(set(codes), key=order.index))
