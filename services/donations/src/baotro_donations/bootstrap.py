@@ -9,7 +9,9 @@ from fastapi import FastAPI
 
 from baotro_donations.adapters.orm import Base
 from baotro_donations.entrypoints.consumers import HANDLERS
+from baotro_donations.entrypoints.disbursements_api import router as disbursements_router
 from baotro_donations.entrypoints.ledger_api import router as ledger_router
+from baotro_donations.entrypoints.parties_api import router as parties_router
 from baotro_donations.entrypoints.payment_codes_api import router as payment_codes_router
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import DonationsSettings
@@ -42,5 +44,11 @@ def create_app(settings: DonationsSettings | None = None) -> FastAPI:
         build_runtime(settings),
         title="Bảo Trợ — Donations",
         description="Donations service: bank feeds, reconciliation, donors, campaigns, the ledger.",
-        routers=[payment_codes_router, ledger_router, admin_router()],
+        routers=[
+            payment_codes_router,
+            ledger_router,
+            parties_router,
+            disbursements_router,
+            admin_router(),
+        ],
     )

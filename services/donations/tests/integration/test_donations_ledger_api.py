@@ -168,8 +168,9 @@ async def test_donation_received_events_carry_no_donor_contact_data(
     assert data["target_kind"] == "appeal"
     assert data["restricted"] is True
     assert data.get("donor_display_name") is None
+    assert data.get("public_memo") is None, "a staff memo is internal, never public"
     raw = json.dumps(event, ensure_ascii=False)
-    for secret in ("Nguyễn Văn An", "0912", "an@example.com", "memo"):
+    for secret in ("Nguyễn Văn An", "0912", "an@example.com", "gửi tiền mặt"):
         assert secret not in raw
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -122,6 +123,19 @@ class LedgerRepository:
         """The fund's whole book as a `Ledger` (see the module docstring about volume)."""
         stored = await self.entries(fund)
         return Ledger(funds={fund.code: fund}, entries=tuple(s.entry for s in stored))
+
+    async def load_for(
+        self,
+        fund: Fund,
+        *,
+        restrictions: Iterable[Restriction | None] = (),
+        entry_ids: Iterable[uuid.UUID] = (),
+    ) -> Ledger:
+        """A `Ledger` that is enough to validate an entry touching the pots of `restrictions`
+        (every asset account) and reversing `entry_ids`: balances of other pots may be
+        missing. Call it with the fund locked."""
+        del restrictions, entry_ids
+        return await self.load(fund)
 
     async def entries(
         self,

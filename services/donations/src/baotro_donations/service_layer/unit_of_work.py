@@ -6,7 +6,9 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from baotro_donations.adapters.disbursement_repository import DisbursementRepository
 from baotro_donations.adapters.ledger_repository import LedgerRepository
+from baotro_donations.adapters.party_repository import PartyRepository
 from baotro_donations.adapters.payment_code_repository import PaymentCodeRepository
 from baotro_donations.settings import DonationsSettings
 from baotro_shared.messaging.outbox import OutboxSignal, OutboxWriter
@@ -16,6 +18,8 @@ from baotro_shared.uow import UnitOfWork
 class DonationsUnitOfWork(UnitOfWork):
     payment_codes: PaymentCodeRepository
     ledger: LedgerRepository
+    parties: PartyRepository
+    disbursements: DisbursementRepository
 
     def __init__(
         self,
@@ -32,4 +36,6 @@ class DonationsUnitOfWork(UnitOfWork):
         await super().__aenter__()
         self.payment_codes = PaymentCodeRepository(self.session)
         self.ledger = LedgerRepository(self.session)
+        self.parties = PartyRepository(self.session)
+        self.disbursements = DisbursementRepository(self.session)
         return self

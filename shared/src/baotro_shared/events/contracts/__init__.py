@@ -1,5 +1,5 @@
 """Event payload contracts, one module per owning service."""
 
-from baotro_shared.events.contracts import donations, registry
+from baotro_shared.events.contracts import donations, notifications, registry, reporting
 
-__all__ = ["donations", "registry"]
+__all__ = ["donations", "notifications", "registry", "reporting"]

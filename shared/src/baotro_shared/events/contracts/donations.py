@@ -17,6 +17,8 @@ from baotro_shared.events.catalogue import CATALOGUE
 
 TargetKind = Literal["general", "campaign", "pledge", "appeal", "sponsorship", "case"]
 Channel = Literal["bank", "cash", "in_kind", "webhook"]
+DonorKind = Literal["person", "household", "enterprise", "agency", "unit"]
+"""`unit`: an organisational unit (department, commune, school, company branch) that pledges."""
 
 
 @CATALOGUE.register
@@ -44,6 +46,18 @@ class DonationReceived(EventData):
     )
     receipt_number: str | None = None
     anonymous: bool = Field(False, description="The donor asked not to be named publicly")
+    donor_kind: DonorKind | None = None
+    campaign_id: uuid.UUID | None = Field(
+        None, description="The campaign the gift counts towards (directly or via a pledge)"
+    )
+    pledge_id: uuid.UUID | None = Field(None, description="The unit's pledge it counts towards")
+    public_memo: str | None = Field(
+        None,
+        description="The transfer text as the public may read it: account, phone and ID "
+        "numbers masked; None when staff hid it",
+    )
+    original_currency: str | None = Field(None, description="ISO 4217, gifts from abroad")
+    original_amount: str | None = Field(None, description="decimal string in that currency")
 
 
 @CATALOGUE.register
@@ -90,3 +104,94 @@ class PaymentCodeIssued(EventData):
         description="EMVCo VietQR payload to the fund's own public receiving account"
     )
     issued_at: datetime
+
+
+CampaignKind = Literal["one_day_salary", "action_month", "tet", "appeal_drive", "general"]
+
+
+@CATALOGUE.register
+class CampaignOpened(EventData):
+    """A fund opened a campaign (e.g. "Tháng hành động vì trẻ em 2026")."""
+
+    event_type = "campaign.opened"
+    version = 1
+    producer = "donations"
+    key_field = "campaign_id"
+    summary = "A fundraising campaign was opened, with its dates, target and restriction."
+
+    campaign_id: uuid.UUID
+    fund_code: str
+    name: str
+    kind: CampaignKind
+    starts_on: date
+    ends_on: date
+    target_amount: int | None = Field(None, gt=0, description="đồng")
+    restricted: bool = Field(False, description="Gifts to it are earmarked for the campaign")
+    opened_at: datetime
+
+
+@CATALOGUE.register
+class PledgeCreated(EventData):
+    """An organisational unit pledged to a campaign (default target for the one-day-salary
+    campaign: headcount × average daily wage)."""
+
+    event_type = "pledge.created"
+    version = 1
+    producer = "donations"
+    key_field = "pledge_id"
+    summary = "An organisational unit pledged an amount to a campaign."
+
+    pledge_id: uuid.UUID
+    campaign_id: uuid.UUID
+    fund_code: str
+    unit_id: uuid.UUID = Field(description="the unit's donor id")
+    unit_name: str = Field(description="public name of the unit (an organisation, not a person)")
+    headcount: int | None = Field(None, ge=0)
+    target_amount: int = Field(gt=0, description="đồng")
+    created_at: datetime
+
+
+DisbursementPurpose = Literal[
+    "scholarship",
+    "school_supplies",
+    "medical",
+    "nutrition",
+    "housing",
+    "living_costs",
+    "assistive_device",
+    "vocational_training",
+    "emergency_relief",
+    "gifts",
+    "fund_operations",
+    "other",
+]
+RestrictionKindName = Literal["appeal", "case", "campaign", "sponsorship"]
+
+
+@CATALOGUE.register
+class DisbursementMade(EventData):
+    """Approved support was paid out and posted. No child personal data: a case id, commune
+    and group codes only."""
+
+    event_type = "disbursement.made"
+    version = 1
+    producer = "donations"
+    key_field = "disbursement_id"
+    summary = "A disbursement (support to a case or a group of children) was approved and posted."
+
+    disbursement_id: uuid.UUID
+    fund_code: str
+    amount: int = Field(gt=0, description="đồng")
+    paid_on: date
+    purpose: DisbursementPurpose
+    restriction_kind: RestrictionKindName | None = None
+    restriction_id: str | None = None
+    case_id: uuid.UUID | None = None
+    plan_id: uuid.UUID | None = Field(None, description="registry support plan it carries out")
+    commune_code: str | None = None
+    groups: tuple[str, ...] = Field((), description="legal group codes of the children")
+    beneficiaries: int | None = Field(None, ge=0, description="children reached (group support)")
+    public_description: str | None = Field(
+        None, description="what was paid for, as the public statement shows it (no names)"
+    )
+    made_at: datetime
