@@ -43,10 +43,11 @@ from __future__ import annotations
 
 import enum
 import secrets
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from random import Random
+
+from baotro_shared.text import compact
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 MODULUS = 31
@@ -214,7 +215,7 @@ def validate(text: str, prefixes: Iterable[str] | None = None) -> PaymentCode | 
 
     With `prefixes`, codes of other funds are refused too.
     """
-    code = _parse_compact(_compact(text))
+    code = _parse_compact(compact(text))
     if code is None:
         return None
     if prefixes is not None and code.prefix not in {normalise_prefix(p) for p in prefixes}:
@@ -237,13 +238,13 @@ def find_in_memo(memo: str, prefixes: Iterable[str]) -> list[PaymentCode]:
                 raise PaymentCodeError(
                     f"Tiền tố «{fund}» là phần đầu của tiền tố «{other}»: mã sẽ bị đọc nhầm."
                 )
-    compact = _compact(memo)
+    folded = compact(memo)
     found: list[PaymentCode] = []
-    for start in range(len(compact)):
+    for start in range(len(folded)):
         for fund in funds:
-            if not compact.startswith(fund, start):
+            if not folded.startswith(fund, start):
                 continue
-            window = compact[start : start + len(fund) + BODY_LENGTH + 2]
+            window = folded[start : start + len(fund) + BODY_LENGTH + 2]
             code = _parse_compact(window)
             if code is not None and code not in found:
                 found.append(code)
@@ -264,9 +265,3 @@ def _parse_compact(text: str) -> PaymentCode | None:
     if not is_check_valid(text):
         return None
     return PaymentCode(prefix=prefix, kind=kind, body=text[prefix_length + 1 : -1], check=text[-1])
-
-
-def _compact(text: str) -> str:
-    """Upper case ASCII letters and digits only: diacritics folded, everything else dropped."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(symbol for symbol in decomposed.upper() if symbol.isascii() and symbol.isalnum())

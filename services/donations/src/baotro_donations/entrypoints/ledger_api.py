@@ -14,7 +14,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from baotro_donations.domain.amount_words import amount_in_figures, amount_in_words
 from baotro_donations.domain.ledger_accounts import (
     AccountKind,
     Fund,
@@ -49,6 +48,7 @@ from baotro_donations.service_layer.donation_handlers import (
 )
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import DonationsSettings
+from baotro_shared.amount_words import amount_in_figures, amount_in_words
 from baotro_shared.runtime import ServiceRuntime
 from baotro_shared.web.auth import Principal, Role, require_roles
 from baotro_shared.web.problems import ProblemError

@@ -22,9 +22,9 @@ from baotro_registry.domain.children import (
     ChildStatus,
     PersonalData,
     Sex,
-    fold,
 )
 from baotro_shared.crypto import FieldCipher
+from baotro_shared.text import fold
 
 _REDACTED = PersonalData(full_name="")
 

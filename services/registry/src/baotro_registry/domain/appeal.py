@@ -13,11 +13,12 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from baotro_registry.domain.children import Child, fold
+from baotro_registry.domain.children import Child
 from baotro_registry.domain.consent import Consent, ConsentPurpose, missing_givers
 from baotro_registry.domain.legal_groups import LEGAL_GROUPS
 from baotro_registry.domain.pii_guard import PersonalMarkers, describe, find_personal_data
 from baotro_shared.events.contracts.registry import AgeBand
+from baotro_shared.text import fold
 
 STORY_MAX_LENGTH = 1000
 AMOUNT_MAX = 2_000_000_000

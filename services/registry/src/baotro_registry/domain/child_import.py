@@ -21,7 +21,6 @@ from baotro_registry.domain.children import (
     ChildRejectedError,
     PersonalData,
     Sex,
-    fold,
     new_child,
     normalise_national_id,
     normalise_phone,
@@ -31,6 +30,7 @@ from baotro_registry.domain.communes import CommuneDirectory
 from baotro_registry.domain.duplicates import DuplicateCandidate, MatchLevel, compare
 from baotro_registry.domain.import_template import SheetRow, column_label, is_blank
 from baotro_registry.domain.legacy_communes import LegacyDirectory, ResolvedCommune
+from baotro_shared.text import fold
 
 T = TypeVar("T")
 

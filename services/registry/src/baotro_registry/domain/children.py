@@ -8,8 +8,6 @@ import uuid
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 
-from unidecode import unidecode
-
 from baotro_registry.domain.commune_hints import unknown_commune_message
 from baotro_registry.domain.communes import CommuneDirectory
 from baotro_registry.domain.legal_groups import UnknownGroupError, parse_group_codes
@@ -93,11 +91,6 @@ def age_band(age: int) -> AgeBand:
     if age <= 17:
         return "16-17"
     return "18+"
-
-
-def fold(text: str) -> str:
-    """Diacritics removed (Đ→D included), upper case, single spaces: for comparing names."""
-    return " ".join(unidecode(text).upper().split())
 
 
 _NATIONAL_ID = re.compile(r"^\d{12}$")

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from baotro_registry.domain.children import Child, fold
+from baotro_registry.domain.children import Child
+from baotro_shared.text import fold
 
 
 class MatchLevel(enum.StrEnum):

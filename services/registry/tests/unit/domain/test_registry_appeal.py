@@ -25,9 +25,10 @@ from baotro_registry.domain.appeal import (
     reject,
     withdraw,
 )
-from baotro_registry.domain.children import Child, PersonalData, fold
+from baotro_registry.domain.children import Child, PersonalData
 from baotro_registry.domain.consent import Consent, ConsentGiver, ConsentPurpose
 from baotro_registry.domain.pii_guard import PersonalMarkers
+from baotro_shared.text import fold
 
 NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 CHILD = Child(

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from num2words import num2words  # type: ignore[import-untyped]
 
-from baotro_donations.domain.amount_words import (
+from baotro_shared.amount_words import (
     MAX_AMOUNT,
     AmountError,
     amount_in_figures,
