@@ -12,7 +12,6 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
 from baotro_donations.domain.payment_code import TargetKind, validate
-from baotro_donations.domain.vietqr import AGRIBANK_BIN, parse_payload
 from baotro_donations.service_layer.payment_code_handlers import (
     IssuePaymentCode,
     handle_issue_payment_code,
@@ -24,6 +23,7 @@ from baotro_shared.events.contracts.registry import AppealPublished, Sponsorship
 from baotro_shared.events.envelope import Envelope
 from baotro_shared.testing.harness import RunningService, ServiceHarness
 from baotro_shared.testing.plugin import eventually
+from baotro_shared.vietqr import AGRIBANK_BIN, parse_payload
 from baotro_shared.web.auth import Principal, Role
 
 Tokens = Callable[..., str]

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from baotro_donations.adapters.payment_code_repository import StoredPaymentCode
 from baotro_donations.domain.payment_code import TargetKind, validate
-from baotro_donations.domain.vietqr import parse_payload, qr_png, qr_svg
 from baotro_donations.entrypoints.payment_code_schemas import (
     BankPublic,
     FundPublic,
@@ -25,6 +24,7 @@ from baotro_donations.service_layer.payment_code_handlers import (
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import DonationsSettings
 from baotro_shared.runtime import ServiceRuntime
+from baotro_shared.vietqr import parse_payload, qr_png, qr_svg
 from baotro_shared.web.auth import Principal, Role, require_roles
 from baotro_shared.web.problems import ProblemError
 

@@ -22,10 +22,10 @@ from baotro_donations.domain.payment_code import (
     random_body,
     validate,
 )
-from baotro_donations.domain.vietqr import VietQRError, build_payload
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import FundConfig
 from baotro_shared.events.contracts.donations import PaymentCodeIssued
+from baotro_shared.vietqr import VietQRError, build_payload
 from baotro_shared.web.auth import Principal
 
 log = structlog.get_logger(__name__)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from baotro_donations.domain.vietqr import (
+from baotro_shared.vietqr import (
     AGRIBANK_BIN,
     VIETINBANK_BIN,
     VietQR,
