@@ -1,0 +1,354 @@
+"""The matching cascade: what a bank line is for, how sure we are, and why.
+
+CiviCRM CiviBanking's analyse → match → review, with its documented thresholds (automatic
+≥ 0.9, suggestion ≥ 0.5, configurable). Credits, in order:
+
+1. a payment code with a valid check character, issued by us → 1.0 (automatic)
+2. the sender's account, known for exactly one donor → 0.95 (automatic); several → suggestion
+3. rules learned from the accountant's decisions (sender account, payer name, memo words)
+4. an open pledge expecting exactly this amount, within its campaign's dates → suggestion
+5. a donor's name, fuzzy on folded text → suggestion only, never automatic (< 0.9)
+6. keyword rules to campaigns ("TET", "1 NGAY LUONG", "THANG HANH DONG")
+7. nothing: the review queue
+
+Debits: bank fees are ignored by rule; refunds ("HOAN TIEN", "TRA LAI" + the original's
+reference) are matched to the donation they return. Every result says why, in Vietnamese.
+
+Pure: the adapters look up what the lines need (codes, donors, pledges, rules) into a
+`MatchIndex` first, in bulk.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz import fuzz, process
+
+from baotro_donations.domain.bank_memo import MemoFacts
+from baotro_donations.domain.bank_statement import Direction
+from baotro_shared.text import compact, fold
+
+AUTOMATIC = 0.9
+SUGGEST = 0.5
+
+
+class MatchKind(enum.StrEnum):
+    PAYMENT_CODE = "payment_code"
+    SENDER_ACCOUNT = "sender_account"
+    LEARNED_RULE = "learned_rule"
+    PLEDGE_AMOUNT = "pledge_amount"
+    DONOR_NAME = "donor_name"
+    KEYWORD = "keyword"
+    FEE = "fee"
+    REFUND = "refund"
+    NONE = "none"
+
+
+SUGGEST_ONLY = frozenset({MatchKind.DONOR_NAME})
+"""Kinds never applied automatically, whatever the thresholds: names are not unique."""
+
+
+class MatchStatus(enum.StrEnum):
+    MATCHED = "matched"
+    SUGGESTED = "suggested"
+    UNMATCHED = "unmatched"
+    IGNORED = "ignored"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    automatic: float = AUTOMATIC
+    suggest: float = SUGGEST
+
+    def status(self, match: Match) -> MatchStatus:
+        if match.kind is MatchKind.FEE:
+            return MatchStatus.IGNORED
+        automatic = match.kind not in SUGGEST_ONLY and match.kind is not MatchKind.NONE
+        if automatic and match.confidence >= self.automatic:
+            return MatchStatus.MATCHED
+        if match.kind is not MatchKind.NONE and match.confidence >= self.suggest:
+            return MatchStatus.SUGGESTED
+        return MatchStatus.UNMATCHED
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: MatchKind
+    confidence: float
+    reason: str
+    target_kind: str = "general"
+    """general, campaign, pledge, appeal, sponsorship, case (as donations record them)."""
+    target_id: str | None = None
+    donor_id: uuid.UUID | None = None
+    code: str | None = None
+    refund_of: str | None = None
+    """Refunds: the reference of the original transfer."""
+
+
+NO_MATCH = Match(MatchKind.NONE, 0.0, "Không tìm thấy căn cứ đối chiếu: chờ kế toán xem xét.")
+
+
+@dataclass(frozen=True)
+class CodeTarget:
+    """What an issued payment code stands for."""
+
+    code: str
+    target_kind: str
+    """donor, pledge, campaign, appeal, sponsorship (payment-code kinds)."""
+    target_id: str
+    label: str
+    donor_id: uuid.UUID | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class OpenPledge:
+    pledge_id: uuid.UUID
+    unit_id: uuid.UUID
+    unit_name: str
+    expected: int
+    """What is still expected (target − raised)."""
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class LearnedRule:
+    """A decision the accountant saved: lines like this go to that target."""
+
+    rule_id: uuid.UUID
+    sender_account: str | None = None
+    payer_name: str | None = None
+    """Folded."""
+    memo_words: str | None = None
+    """Folded words that must appear in the memo."""
+    target_kind: str = "general"
+    target_id: str | None = None
+    donor_id: uuid.UUID | None = None
+    confidence: float = 0.95
+
+
+@dataclass(frozen=True)
+class KeywordRule:
+    keywords: str
+    """Folded words, e.g. "THANG HANH DONG"."""
+    campaign_id: str
+    campaign_name: str
+    confidence: float = AUTOMATIC
+
+
+@dataclass
+class MatchIndex:
+    codes: Mapping[str, CodeTarget] = field(default_factory=dict)
+    donors_by_account: Mapping[str, Sequence[uuid.UUID]] = field(default_factory=dict)
+    donor_names: Mapping[uuid.UUID, str] = field(default_factory=dict)
+    """Folded display names of donors that may be suggested by name (not anonymous ones)."""
+    open_pledges: Sequence[OpenPledge] = ()
+    rules: Sequence[LearnedRule] = ()
+    keywords: Sequence[KeywordRule] = ()
+    fee_words: Sequence[str] = ("THU PHI", "PHI DICH VU", "PHI QUAN LY", "PHI SMS", "PHI CHUYEN")
+    refund_words: Sequence[str] = ("HOAN TIEN", "TRA LAI", "HOAN TRA")
+
+
+@dataclass(frozen=True)
+class BankLineView:
+    """What matching needs of a bank line."""
+
+    amount: int
+    direction: Direction
+    booked_on: date
+    memo: str
+    facts: MemoFacts
+    codes: Sequence[str] = ()
+    """Valid payment codes found in the raw memo (`payment_code.find_in_memo`)."""
+    counter_account: str | None = None
+
+
+def match_line(line: BankLineView, index: MatchIndex) -> Match:
+    """The best match for `line` (the first rule of the cascade that says something)."""
+    if line.direction is Direction.DEBIT:
+        return _match_debit(line, index)
+    for step in (_by_code, _by_account, _by_rule, _by_pledge, _by_name, _by_keyword):
+        found = step(line, index)
+        if found is not None:
+            return found
+    return NO_MATCH
+
+
+def _by_code(line: BankLineView, index: MatchIndex) -> Match | None:
+    known = [index.codes[c] for c in dict.fromkeys(line.codes) if c in index.codes]
+    if not known:
+        return None  # no code, or a well-formed code we never issued: other rules speak
+    targets = {(k.target_kind, k.target_id) for k in known}
+    if len(targets) > 1:
+        return Match(
+            MatchKind.PAYMENT_CODE,
+            0.6,
+            "Nội dung có nhiều mã thanh toán khác nhau: "
+            + ", ".join(k.code for k in known)
+            + ". Kế toán chọn mã đúng.",
+            code=known[0].code,
+        )
+    code = known[0]
+    if not code.active:
+        return Match(
+            MatchKind.PAYMENT_CODE,
+            0.7,
+            f"Mã {code.code} ({code.label}) đã hết hiệu lực: cần kế toán xác nhận.",
+            target_kind=_target_kind_of(code),
+            target_id=None if code.target_kind == "donor" else code.target_id,
+            donor_id=code.donor_id,
+            code=code.code,
+        )
+    return Match(
+        MatchKind.PAYMENT_CODE,
+        1.0,
+        f"Mã thanh toán {code.code} hợp lệ (ký tự kiểm tra đúng) của {code.label}.",
+        target_kind=_target_kind_of(code),
+        target_id=None if code.target_kind == "donor" else code.target_id,
+        donor_id=code.donor_id,
+        code=code.code,
+    )
+
+
+def _target_kind_of(code: CodeTarget) -> str:
+    return "general" if code.target_kind == "donor" else code.target_kind
+
+
+def _accounts(line: BankLineView) -> list[str]:
+    found = [line.facts.sender_account, line.counter_account]
+    return list(dict.fromkeys(digits for a in found if a and (digits := re.sub(r"\D", "", a))))
+
+
+def _by_account(line: BankLineView, index: MatchIndex) -> Match | None:
+    for account in _accounts(line):
+        donors = list(dict.fromkeys(index.donors_by_account.get(account, ())))
+        masked = f"…{account[-3:]}"
+        if len(donors) == 1:
+            return Match(
+                MatchKind.SENDER_ACCOUNT,
+                0.95,
+                f"Tài khoản chuyển {masked} là tài khoản đã biết của đúng một nhà tài trợ.",
+                donor_id=donors[0],
+            )
+        if len(donors) > 1:
+            return Match(
+                MatchKind.SENDER_ACCOUNT,
+                0.6,
+                f"Tài khoản chuyển {masked} thuộc {len(donors)} nhà tài trợ: cần chọn một.",
+                donor_id=donors[0],
+            )
+    return None
+
+
+def _by_rule(line: BankLineView, index: MatchIndex) -> Match | None:
+    accounts = set(_accounts(line))
+    memo = f" {fold(line.memo)} "
+    for rule in index.rules:
+        conditions = [
+            (rule.sender_account, rule.sender_account in accounts),
+            (rule.payer_name, rule.payer_name == line.facts.payer_name),
+            (rule.memo_words, f" {rule.memo_words} " in memo),
+        ]
+        stated = [holds for condition, holds in conditions if condition is not None]
+        if not stated or not all(stated):
+            continue
+        return Match(
+            MatchKind.LEARNED_RULE,
+            rule.confidence,
+            f"Theo quy tắc kế toán đã lưu từ một quyết định trước ({_describe_rule(rule)}).",
+            target_kind=rule.target_kind,
+            target_id=rule.target_id,
+            donor_id=rule.donor_id,
+        )
+    return None
+
+
+def _describe_rule(rule: LearnedRule) -> str:
+    parts = []
+    if rule.sender_account:
+        parts.append(f"tài khoản …{rule.sender_account[-3:]}")
+    if rule.payer_name:
+        parts.append(f"người chuyển {rule.payer_name}")
+    if rule.memo_words:
+        parts.append(f"nội dung có «{rule.memo_words}»")
+    return ", ".join(parts)
+
+
+def _by_pledge(line: BankLineView, index: MatchIndex) -> Match | None:
+    candidates = [
+        p
+        for p in index.open_pledges
+        if p.expected == line.amount and p.starts_on <= line.booked_on <= p.ends_on
+    ]
+    if len(candidates) != 1:
+        return None
+    pledge = candidates[0]
+    return Match(
+        MatchKind.PLEDGE_AMOUNT,
+        0.7,
+        f"Số tiền đúng bằng phần còn lại của cam kết của {pledge.unit_name}, "
+        "trong thời gian đợt vận động.",
+        target_kind="pledge",
+        target_id=str(pledge.pledge_id),
+        donor_id=pledge.unit_id,
+    )
+
+
+def _by_name(line: BankLineView, index: MatchIndex) -> Match | None:
+    name = line.facts.payer_name
+    if not name or not index.donor_names:
+        return None
+    best = process.extractOne(name, index.donor_names, scorer=fuzz.token_sort_ratio)
+    if best is None or best[1] < 85:
+        return None
+    _, score, donor_id = best
+    confidence = min(0.85, 0.5 + (score - 85) / 15 * 0.35)
+    return Match(
+        MatchKind.DONOR_NAME,
+        round(confidence, 3),
+        f"Tên người chuyển «{name}» gần giống tên nhà tài trợ ({score:.0f}%): chỉ gợi ý.",
+        donor_id=donor_id,
+    )
+
+
+def _by_keyword(line: BankLineView, index: MatchIndex) -> Match | None:
+    memo = f" {fold(line.memo)} "
+    squeezed = compact(line.memo)
+    for rule in index.keywords:
+        if f" {rule.keywords} " in memo or compact(rule.keywords) in squeezed:
+            return Match(
+                MatchKind.KEYWORD,
+                rule.confidence,
+                f"Nội dung có «{rule.keywords}»: tính vào {rule.campaign_name}.",
+                target_kind="campaign",
+                target_id=rule.campaign_id,
+            )
+    return None
+
+
+_REFERENCE = re.compile(r"\b(FT\d{14}|MBVCB\.?\d{6,}|\d{6}\.\d{6}\.\d{6}|[A-Z0-9]{8,})\b")
+
+
+def _match_debit(line: BankLineView, index: MatchIndex) -> Match:
+    memo = fold(line.memo)
+    if any(word in memo for word in index.fee_words):
+        return Match(MatchKind.FEE, 1.0, "Phí ngân hàng: bỏ qua theo quy tắc.")
+    if any(word in memo for word in index.refund_words):
+        reference = next(
+            (m for m in _REFERENCE.findall(memo) if any(ch.isdigit() for ch in m)), None
+        )
+        if reference:
+            return Match(
+                MatchKind.REFUND,
+                0.95,
+                f"Hoàn trả khoản chuyển có mã tham chiếu {reference}.",
+                refund_of=reference,
+            )
+        return Match(MatchKind.REFUND, 0.6, "Có vẻ là hoàn trả nhưng không ghi mã tham chiếu gốc.")
+    return Match(MatchKind.NONE, 0.0, "Khoản chi không rõ: chờ kế toán xem xét.")
