@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
-PHASES = ("relay", "latency", "inprocess", "registry")
+PHASES = ("relay", "latency", "inprocess", "registry", "donations", "portal")
 
 
 def _env_float(name: str, default: float) -> float:
@@ -38,13 +38,16 @@ class BenchConfig:
     commit_clock: bool
     registry_children: int
     registry_list_queries: int
+    donations_count: int
+    donations_workers: int
     phases: tuple[str, ...]
 
 
 def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
     p = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Relay throughput, end-to-end latency, memory and registry scale of Bảo Trợ.",
+        description="Relay throughput, end-to-end latency, memory, registry and ledger scale of "
+        "Bảo Trợ.",
     )
     p.add_argument(
         "--postgres",
@@ -144,6 +147,29 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         help="list queries timed per contender at each checkpoint of the registry phase",
     )
     p.add_argument(
+        "--donations",
+        action="store_true",
+        help="run only the donations ledger phase (same as --only donations)",
+    )
+    p.add_argument(
+        "--no-donations",
+        action="store_true",
+        default=os.environ.get("BENCH_DONATIONS", "1") == "0",
+        help="skip the donations ledger phase of the default run",
+    )
+    p.add_argument(
+        "--donations-count",
+        type=int,
+        default=_env_int("BENCH_DONATIONS_COUNT", 20_000),
+        help="gifts posted by the donations phase (the issue's figure: 1000000, ~30 min)",
+    )
+    p.add_argument(
+        "--donations-workers",
+        type=int,
+        default=_env_int("BENCH_DONATIONS_WORKERS", 8),
+        help="concurrent record_donation calls in the donations phase",
+    )
+    p.add_argument(
         "--only",
         choices=PHASES,
         default=os.environ.get("BENCH_ONLY"),
@@ -158,15 +184,20 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         a.warmup = 10
     if a.steady_rate == a.rate:
         a.steady_rate = 0.0
+    if a.donations:
+        a.only = "donations"
     if a.only is not None:
         phases: tuple[str, ...] = (a.only,)
     else:
         phases = ("relay", "latency")
         phases += () if a.no_in_process else ("inprocess",)
         phases += ("registry",) if a.registry_scale else ()
+        phases += () if a.no_donations else ("donations",)
+        phases += ("portal",) if os.environ.get("BENCH_PORTAL", "0") == "1" else ()
     if a.quick:
         a.registry_children = min(a.registry_children, 2_000)
         a.registry_list_queries = min(a.registry_list_queries, 30)
+        a.donations_count = min(a.donations_count, 2_000)
     return BenchConfig(
         postgres_dsn=a.postgres,
         loop=a.loop,
@@ -185,5 +216,7 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         commit_clock=not a.no_commit_clock,
         registry_children=max(1, a.registry_children),
         registry_list_queries=max(1, a.registry_list_queries),
+        donations_count=max(100, a.donations_count),
+        donations_workers=max(1, a.donations_workers),
         phases=phases,
     )

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import httpx
 
-from baotro_shared.broker_process import BrokerProcess, port_open
+from baotro_shared.broker_process import BrokerProcess, free_port, port_open
 from baotro_shared.events.catalogue import load_contracts
+from baotro_shared.mail_sink import MailSink
 from baotro_shared.messaging.broker import ensure_topics
 from baotro_shared.services import SERVICES
 
 DEFAULT_BROKER_PORT = 9092
+DEFAULT_SMTP_PORT = 8025
 
 
 def _service_ports() -> dict[str, int]:
@@ -60,6 +62,8 @@ def run_stack(var_dir: Path, *, ready_timeout: float = 90.0) -> int:
     )
     _say(f"• topics: {', '.join(catalogue.topics(with_dlq=False))} (+ .dlq)")
 
+    mail_sink = _start_mail_sink(env, var_dir / "mail")
+
     children: dict[str, subprocess.Popen[bytes]] = {}
     stopping = False
 
@@ -87,6 +91,8 @@ def run_stack(var_dir: Path, *, ready_timeout: float = 90.0) -> int:
         for name, port in ports.items():
             _say(f"  {name:<13} http://127.0.0.1:{port}/docs   (readyz: /readyz)")
         _say(f"  Dữ liệu: {var_dir}/*.db   Nhật ký: {logs}/")
+        if mail_sink is not None:
+            _say(f"  Thư điện tử (thư cảm ơn): {mail_sink.handler.directory}/*.eml")
         _say("  Mã xác thực thử: .venv/bin/baotro token --role fund_admin")
         _say("Nhấn Ctrl-C để dừng.")
         while not stopping:
@@ -108,7 +114,25 @@ def run_stack(var_dir: Path, *, ready_timeout: float = 90.0) -> int:
                 proc.kill()
         if broker is not None:
             broker.stop()
+        if mail_sink is not None:
+            mail_sink.stop()
         _say("Đã dừng.")
+
+
+def _start_mail_sink(env: dict[str, str], directory: Path) -> MailSink | None:
+    """A local SMTP server keeping every message as a .eml file, and the notifications
+    service pointed at it; none when NOTIFICATIONS_SMTP_HOST names a real server."""
+    if env.get("NOTIFICATIONS_SMTP_HOST"):
+        _say(f"• thư điện tử qua {env['NOTIFICATIONS_SMTP_HOST']} (NOTIFICATIONS_SMTP_HOST)")
+        return None
+    port = int(env.get("NOTIFICATIONS_SMTP_PORT", DEFAULT_SMTP_PORT))
+    if port_open("127.0.0.1", port):
+        port = free_port()
+    sink = MailSink(directory, port=port).start()
+    env["NOTIFICATIONS_SMTP_HOST"] = sink.host
+    env["NOTIFICATIONS_SMTP_PORT"] = str(sink.port)
+    _say(f"• SMTP (hộp thư thử) on {sink.host}:{sink.port} → {directory}/*.eml")
+    return sink
 
 
 def _wait_ready(

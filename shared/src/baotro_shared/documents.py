@@ -13,6 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 import jinja2
+import markupsafe
 
 from baotro_shared.amount_words import amount_in_figures, amount_in_words
 from baotro_shared.timeutil import VIETNAM
@@ -56,7 +57,7 @@ def templates(package: str, folder: str = "templates") -> jinja2.Environment:
     env.filters["words"] = amount_in_words
     env.filters["date_vi"] = format_date_vi
     env.filters["long_date_vi"] = long_date_vi
-    env.globals["base_css"] = BASE_CSS
+    env.globals["base_css"] = markupsafe.Markup(BASE_CSS)  # noqa: S704 - our constant CSS
     return env
 
 

@@ -36,3 +36,10 @@ def test_pdf_keeps_vietnamese_text() -> None:
     text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Quỹ Bảo trợ trẻ em tỉnh Thanh Hóa" in text
     assert "Đã nhận 1.250.000 đồng" in text
+
+
+def test_base_css_is_not_escaped_in_templates() -> None:
+    env = templates("baotro_shared", "testing")
+    rendered = env.from_string("<style>{{ base_css }}</style>").render()
+    assert '"DejaVu Serif"' in rendered
+    assert "&#34;" not in rendered

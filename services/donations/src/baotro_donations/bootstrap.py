@@ -13,6 +13,7 @@ from baotro_donations.entrypoints.disbursements_api import router as disbursemen
 from baotro_donations.entrypoints.ledger_api import router as ledger_router
 from baotro_donations.entrypoints.parties_api import router as parties_router
 from baotro_donations.entrypoints.payment_codes_api import router as payment_codes_router
+from baotro_donations.entrypoints.receipts_api import router as receipts_router
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import DonationsSettings
 from baotro_shared.runtime import ServiceDefinition, ServiceRuntime
@@ -25,11 +26,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def definition(
     settings: DonationsSettings | None = None,
 ) -> ServiceDefinition[DonationsUnitOfWork]:
+    settings = settings or DonationsSettings()
     return ServiceDefinition(
         name="donations",
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        uow_class=partial(DonationsUnitOfWork, settings=settings or DonationsSettings()),
+        uow_class=partial(DonationsUnitOfWork, settings=settings, cipher=settings.cipher()),
         handlers=HANDLERS,
     )
 
@@ -47,6 +49,7 @@ def create_app(settings: DonationsSettings | None = None) -> FastAPI:
         routers=[
             payment_codes_router,
             ledger_router,
+            receipts_router,
             parties_router,
             disbursements_router,
             admin_router(),

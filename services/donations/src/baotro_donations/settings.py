@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from baotro_donations.domain.ledger_accounts import BankAccount, Fund, FundLevel
+from baotro_shared.crypto import DEVELOPMENT_INDEX_KEY, DEVELOPMENT_KEYRING, FieldCipher
 from baotro_shared.settings import ServiceSettings
 
 
@@ -26,6 +27,14 @@ class FundConfig(BaseModel):
     commune_code: str | None = None
     payment_code_prefix: str = Field(description="2–4 letters starting every payment code")
     bank_accounts: list[BankAccountConfig]
+    governing_body: str | None = Field(
+        None, description="agency over the fund, top left of receipts, e.g. SỞ Y TẾ TỈNH THANH HÓA"
+    )
+    address: str | None = Field(None, description="postal address printed on receipts")
+    phone: str | None = Field(None, description="phone number printed on receipts")
+    director_title: str = Field("GIÁM ĐỐC", description="title in the head's signature block")
+    director_name: str | None = Field(None, description="head of the fund who signs receipts")
+    accountant_name: str | None = Field(None, description="accountant who signs receipts")
 
     def ledger_fund(self) -> Fund:
         return Fund(
@@ -48,6 +57,10 @@ THANH_HOA_PROVINCE_FUND = FundConfig(
     name="Quỹ Bảo trợ trẻ em tỉnh Thanh Hóa",
     level="province",
     payment_code_prefix="TH",
+    # Child affairs moved to the health sector in 2025 (design/mission.md); the address is the
+    # letter's "số 74 Tô Vĩnh Diện, phường Đông Thọ", in the wards of 1 July 2025.
+    governing_body="SỞ Y TẾ TỈNH THANH HÓA",
+    address="Số 74 Tô Vĩnh Diện, phường Hạc Thành, tỉnh Thanh Hóa",
     bank_accounts=[
         BankAccountConfig(
             key="KBNN",
@@ -73,6 +86,27 @@ class DonationsSettings(ServiceSettings):
     port: int = 8002
     funds: list[FundConfig] = Field(default_factory=lambda: [THANH_HOA_PROVINCE_FUND])
     """JSON in DONATIONS_FUNDS; the first fund is the default one."""
+    pii_keys: str = DEVELOPMENT_KEYRING
+    """Keyring of the donors' field encryption: `id:base64(32 bytes),id2:...`."""
+    pii_active_key: str = "dev1"
+    """The key id that encrypts new values."""
+    pii_index_key: str = DEVELOPMENT_INDEX_KEY
+    """HMAC key of the blind indexes (base64), separate from the encryption keys."""
+
+    @model_validator(mode="after")
+    def _refuse_development_keys(self) -> DonationsSettings:
+        if self.environment == "production" and (
+            self.pii_keys == DEVELOPMENT_KEYRING or self.pii_index_key == DEVELOPMENT_INDEX_KEY
+        ):
+            raise ValueError(
+                "DONATIONS_PII_KEYS and DONATIONS_PII_INDEX_KEY must be set in production: "
+                "the development keys are public"
+            )
+        self.cipher()  # fail at start on a malformed keyring, not at the first write
+        return self
+
+    def cipher(self) -> FieldCipher:
+        return FieldCipher.from_settings(self.pii_keys, self.pii_active_key, self.pii_index_key)
 
     def fund(self, code: str) -> FundConfig | None:
         return next((f for f in self.funds if f.code == code), None)

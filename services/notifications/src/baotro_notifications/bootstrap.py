@@ -7,10 +7,13 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from baotro_notifications.adapters.orm import Base
+from baotro_notifications.entrypoints.commendations_api import router as commendations_router
 from baotro_notifications.entrypoints.consumers import HANDLERS
+from baotro_notifications.entrypoints.deliveries_api import router as deliveries_router
+from baotro_notifications.runtime import NotificationsRuntime
 from baotro_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from baotro_notifications.settings import NotificationsSettings
-from baotro_shared.runtime import ServiceDefinition, ServiceRuntime
+from baotro_shared.runtime import ServiceDefinition
 from baotro_shared.web.admin import admin_router
 from baotro_shared.web.app import create_service_app
 
@@ -27,8 +30,8 @@ def definition() -> ServiceDefinition[NotificationsUnitOfWork]:
     )
 
 
-def build_runtime(settings: NotificationsSettings) -> ServiceRuntime[NotificationsUnitOfWork]:
-    return ServiceRuntime(settings, definition())
+def build_runtime(settings: NotificationsSettings) -> NotificationsRuntime:
+    return NotificationsRuntime(settings, definition())
 
 
 def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
@@ -36,6 +39,9 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     return create_service_app(
         build_runtime(settings),
         title="Bảo Trợ — Notifications",
-        description="Notifications service: thank-you letters, commendations, deliveries.",
-        routers=[admin_router()],
+        description=(
+            "Thư cảm ơn nhà hảo tâm (email, SMS, Zalo, thư giấy), thư tổng hợp cho đơn vị, "
+            "đính chính, và khen thưởng (Giấy khen, Bằng khen)."
+        ),
+        routers=[deliveries_router, commendations_router, admin_router()],
     )

@@ -10,6 +10,8 @@ from baotro_reporting.adapters.orm import Base
 from baotro_reporting.entrypoints.api import router
 from baotro_reporting.entrypoints.consumers import HANDLERS
 from baotro_reporting.entrypoints.portal import router as portal_router
+from baotro_reporting.entrypoints.public_api import router as public_router
+from baotro_reporting.entrypoints.reports_api import router as reports_router
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from baotro_reporting.settings import ReportingSettings
 from baotro_shared.runtime import ServiceDefinition, ServiceRuntime
@@ -39,5 +41,5 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
         build_runtime(settings),
         title="Bảo Trợ — Reporting",
         description="Số liệu tổng hợp, báo cáo định kỳ và cổng thông tin công khai của Quỹ.",
-        routers=[router, admin_router(), portal_router],
+        routers=[router, public_router, reports_router, admin_router(), portal_router],
     )

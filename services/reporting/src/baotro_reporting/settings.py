@@ -1,10 +1,29 @@
-"""Reporting settings (env prefix `REPORTING_`)."""
+"""Reporting settings (env prefix `REPORTING_`): the portal's fund, its public accounts."""
 
 from __future__ import annotations
 
+from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 
 from baotro_shared.settings import ServiceSettings
+
+
+class PublicAccount(BaseModel):
+    """One of the fund's own receiving accounts (public by design: people give to it)."""
+
+    bank_name: str
+    number: str = Field(description="as the bank prints it, e.g. 3500.431.101.000.909")
+    holder: str = "Quỹ Bảo trợ trẻ em tỉnh Thanh Hóa"
+    bin: str | None = Field(None, description="NAPAS BIN when the account receives VietQR")
+
+
+THANH_HOA_ACCOUNTS = [
+    PublicAccount(bank_name="Kho bạc Nhà nước tỉnh Thanh Hóa", number="3751.0.111.4523"),
+    PublicAccount(
+        bank_name="Agribank chi nhánh Thanh Hóa", number="3500.431.101.000.909", bin="970405"
+    ),
+]
+"""The letter's two accounts; the State Treasury account cannot receive VietQR."""
 
 
 class ReportingSettings(ServiceSettings):
@@ -13,3 +32,12 @@ class ReportingSettings(ServiceSettings):
     service_name: str = "reporting"
     port: int = 8004
     fund_name: str = "Quỹ Bảo trợ trẻ em tỉnh Thanh Hóa"
+    fund_code: str = Field("TH", description="the fund the portal and reports show by default")
+    accounts: list[PublicAccount] = Field(default_factory=lambda: list(THANH_HOA_ACCOUNTS))
+    """JSON in REPORTING_ACCOUNTS."""
+    general_memo: str = Field("UNG HO QUY BTTE THANH HOA", max_length=25)
+    """The memo of the general VietQR code on /ung-ho (25 ASCII characters at most)."""
+    statement_page_size: int = Field(20, ge=1, le=100)
+
+    def vietqr_account(self) -> PublicAccount | None:
+        return next((a for a in self.accounts if a.bin), None)

@@ -1,8 +1,9 @@
-"""The ledger on PostgreSQL: entries and postings, donations, receipt counters, balances.
+"""The ledger on PostgreSQL: entries and postings, day totals, donations, receipt counters.
 
-`load` reads every entry of a fund to rebuild the pure `Ledger` the domain validates against.
-That is fine at a provincial fund's volume (thousands of entries a year); later it should load
-only the pots an entry touches, or closed-year balances plus the open year.
+The domain validates against a `Ledger`; `load_for` builds the smallest one that decides like
+the whole book: nothing for money coming in, the day totals of the asset pots an entry may
+take money from, and the real entries a reversal mirrors. `pot_totals` and `pot_day_totals`
+are kept in the transaction that writes the postings, so they always equal them summed.
 """
 
 from __future__ import annotations
@@ -10,24 +11,30 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, insert, or_, select, text, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from baotro_donations.adapters.orm_ledger import (
-    DonationRecord,
-    JournalEntryRecord,
-    PostingRecord,
-    ReceiptCounterRecord,
+from baotro_donations.adapters import ledger_statements as sql
+from baotro_donations.adapters.orm_ledger import DonationRecord, JournalEntryRecord, PostingRecord
+from baotro_donations.adapters.orm_ledger_totals import (
+    UNRESTRICTED,
+    PotDayTotalRecord,
+    PotTotalRecord,
 )
 from baotro_donations.domain.ledger import Ledger
-from baotro_donations.domain.ledger_accounts import Fund, Restriction, RestrictionKind
+from baotro_donations.domain.ledger_accounts import (
+    AccountKind,
+    Fund,
+    LedgerRefusedError,
+    Restriction,
+    RestrictionKind,
+)
 from baotro_donations.domain.ledger_entries import JournalEntry, Posting, Side
+from baotro_donations.domain.ledger_snapshot import PotDay, snapshot_ledger
 
 
 @dataclass(frozen=True)
@@ -71,35 +78,24 @@ class StoredEntry:
     created_by: str
 
 
+_DONATION_FIELDS = tuple(f.name for f in fields(StoredDonation))
+_DONATIONS = DonationRecord.metadata.tables[DonationRecord.__tablename__]
+_SELECT_DONATION = select(*(_DONATIONS.c[name] for name in _DONATION_FIELDS))
+# Built once: the hot path of `record_donation` compiles nothing and skips the ORM flush.
+_INSERT_DONATION = insert(_DONATIONS)
+
+
 def _restriction(kind: str | None, rid: str | None) -> Restriction | None:
-    if kind is None or rid is None:
+    if not kind or not rid:
         return None
     return Restriction(RestrictionKind(kind), rid)
 
 
-def _donation(r: DonationRecord) -> StoredDonation:
-    return StoredDonation(
-        id=r.id,
-        fund_code=r.fund_code,
-        channel=r.channel,
-        asset_account=r.asset_account,
-        amount=r.amount,
-        received_on=r.received_on,
-        receipt_number=r.receipt_number,
-        entry_id=r.entry_id,
-        target_kind=r.target_kind,
-        target_id=r.target_id,
-        restricted=r.restricted,
-        donor_id=r.donor_id,
-        anonymous=r.anonymous,
-        created_at=r.created_at,
-        created_by=r.created_by,
-        original_currency=r.original_currency,
-        original_amount=r.original_amount,
-        in_kind_description=r.in_kind_description,
-        in_kind_quantity=r.in_kind_quantity,
-        in_kind_unit=r.in_kind_unit,
-    )
+def _key(restriction: Restriction | None) -> tuple[str, str]:
+    """(restriction_kind, restriction_id) as `pot_day_totals` keys them."""
+    if restriction is None:
+        return UNRESTRICTED, UNRESTRICTED
+    return restriction.kind.value, restriction.id
 
 
 class LedgerRepository:
@@ -107,9 +103,10 @@ class LedgerRepository:
         self._session = session
 
     async def lock_fund(self, fund_code: str) -> None:
-        """Serialise writers of one fund's book until the transaction ends, so that what the
-        domain validated (pots never negative, reversals within the remaining amount) still
-        holds when the entry is written.
+        """Serialise writers that take money out of one fund's book until the transaction
+        ends, so that what the domain validated (pots never negative, reversals within the
+        remaining amount) still holds when the entry is written. Money coming in needs no
+        lock: it can only raise what a concurrent check saw.
 
         PostgreSQL only: SQLite (the laptop default, one process) serialises writers itself.
         """
@@ -120,7 +117,8 @@ class LedgerRepository:
         )
 
     async def load(self, fund: Fund) -> Ledger:
-        """The fund's whole book as a `Ledger` (see the module docstring about volume)."""
+        """The fund's whole book as a `Ledger`: for audits and tests, not for posting (see
+        `load_for`)."""
         stored = await self.entries(fund)
         return Ledger(funds={fund.code: fund}, entries=tuple(s.entry for s in stored))
 
@@ -133,9 +131,52 @@ class LedgerRepository:
     ) -> Ledger:
         """A `Ledger` that is enough to validate an entry touching the pots of `restrictions`
         (every asset account) and reversing `entry_ids`: balances of other pots may be
-        missing. Call it with the fund locked."""
-        del restrictions, entry_ids
-        return await self.load(fund)
+        missing. Call it with the fund locked.
+
+        Nothing is read when both are empty (money coming in never makes a pot negative).
+        The entries `entry_ids` and their reversals are loaded as they are, the pots of
+        `restrictions` and of those entries as one summary entry per day."""
+        ids = list(dict.fromkeys(entry_ids))
+        real = [s.entry for s in await self._entries_and_reversals(fund, ids)] if ids else []
+        wanted = set(restrictions) | {line.restriction for e in real for line in e.lines}
+        if not wanted:
+            return Ledger(funds={fund.code: fund}, entries=tuple(real))
+        return snapshot_ledger(fund, await self._asset_day_changes(fund, wanted), real)
+
+    async def _entries_and_reversals(self, fund: Fund, ids: list[uuid.UUID]) -> list[StoredEntry]:
+        records = (
+            await self._session.execute(
+                select(JournalEntryRecord)
+                .where(
+                    JournalEntryRecord.fund_code == fund.code,
+                    or_(JournalEntryRecord.id.in_(ids), JournalEntryRecord.reverses.in_(ids)),
+                )
+                .order_by(JournalEntryRecord.created_at, JournalEntryRecord.id)
+            )
+        ).scalars()
+        return await self._stored(fund, list(records))
+
+    async def _asset_day_changes(
+        self, fund: Fund, restrictions: set[Restriction | None]
+    ) -> dict[PotDay, int]:
+        """Debit − credit per asset account, restriction and day, over the whole book."""
+        assets = [code for code, a in fund.accounts.items() if a.kind is AccountKind.ASSET]
+        t = PotDayTotalRecord
+        rows = await self._session.execute(
+            select(
+                t.account_code, t.restriction_kind, t.restriction_id, t.day, t.debit - t.credit
+            ).where(
+                t.fund_code == fund.code,
+                t.account_code.in_(assets),
+                tuple_(t.restriction_kind, t.restriction_id).in_(
+                    sorted(_key(r) for r in restrictions)
+                ),
+            )
+        )
+        return {
+            (code, _restriction(kind, rid), day): int(change)
+            for code, kind, rid, day, change in rows
+        }
 
     async def entries(
         self,
@@ -163,6 +204,10 @@ class LedgerRepository:
         if limit is not None:
             stmt = stmt.limit(limit)
         records = list((await self._session.execute(stmt)).scalars())
+        return await self._stored(fund, records)
+
+    async def _stored(self, fund: Fund, records: list[JournalEntryRecord]) -> list[StoredEntry]:
+        """`records` with their postings, as domain entries."""
         if not records:
             return []
         lines: dict[uuid.UUID, list[PostingRecord]] = defaultdict(list)
@@ -221,93 +266,145 @@ class LedgerRepository:
         return int((await self._session.execute(stmt)).scalar_one())
 
     async def add_entry(
-        self, entry: JournalEntry, *, created_at: datetime, created_by: str
+        self,
+        entry: JournalEntry,
+        *,
+        created_at: datetime,
+        created_by: str,
+        if_new: bool = False,
+    ) -> bool:
+        """Write an entry the domain has validated, with its postings, and add it to the
+        totals of its pots (in all and for its day), in this transaction: one statement on
+        PostgreSQL. The pots' rows stay locked until the transaction ends.
+
+        An entry whose id is already in the book (or being written by a transaction still
+        open, which is waited for) is not written: 409, or False with `if_new`, when the id
+        is the idempotency key of the caller's operation."""
+        row = {
+            "id": entry.id,
+            "fund_code": entry.fund,
+            "entry_date": entry.date,
+            "memo": entry.memo,
+            "reverses": entry.reverses,
+            "created_at": created_at,
+            "created_by": created_by,
+        }
+        lines = [(line.account.code, *_key(line.restriction), line) for line in entry.lines]
+        sums: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+        for code, kind, rid, line in lines:
+            total = sums[code, kind, rid]
+            total[0] += line.debit
+            total[1] += line.credit
+        # Sorted keys: every transaction locks the rows it shares with another in the same
+        # order, so two postings never wait for each other in a circle.
+        totals = sorted(sums.items())
+        conn = await self._session.connection()
+        if conn.dialect.name == "postgresql":
+            written = await conn.execute(
+                sql.WRITE_ENTRY_POSTGRESQL,
+                {
+                    **row,
+                    "line_accounts": [code for code, _, _, _ in lines],
+                    "line_kinds": [kind for _, kind, _, _ in lines],
+                    "line_ids": [rid for _, _, rid, _ in lines],
+                    "line_debits": [line.debit for *_, line in lines],
+                    "line_credits": [line.credit for *_, line in lines],
+                    "total_accounts": [code for (code, _, _), _ in totals],
+                    "total_kinds": [kind for (_, kind, _), _ in totals],
+                    "total_ids": [rid for (_, _, rid), _ in totals],
+                    "total_debits": [debit for _, (debit, _) in totals],
+                    "total_credits": [credit for _, (_, credit) in totals],
+                },
+            )
+        else:
+            written = await conn.execute(sql.INSERT_ENTRY_IF_NEW, row)
+        if written.first() is None:
+            if if_new:
+                return False
+            raise LedgerRefusedError(409, f"Bút toán {entry.id} đã được ghi sổ.")
+        if conn.dialect.name != "postgresql":
+            await self._write_lines(conn, entry, lines, totals)
+        return True
+
+    @staticmethod
+    async def _write_lines(
+        conn: AsyncConnection,
+        entry: JournalEntry,
+        lines: list[tuple[str, str, str, Posting]],
+        totals: list[tuple[tuple[str, str, str], list[int]]],
     ) -> None:
-        """Write an entry the domain has validated, with its postings, in this transaction."""
-        self._session.add(
-            JournalEntryRecord(
-                id=entry.id,
-                fund_code=entry.fund,
-                entry_date=entry.date,
-                memo=entry.memo,
-                reverses=entry.reverses,
-                created_at=created_at,
-                created_by=created_by,
-            )
+        """Postings and totals of a written entry, one statement each (SQLite)."""
+        await conn.execute(
+            sql.INSERT_POSTING,
+            [
+                {
+                    "entry_id": entry.id,
+                    "line_no": number,
+                    "account_code": code,
+                    "restriction_kind": kind or None,
+                    "restriction_id": rid or None,
+                    "debit": line.debit,
+                    "credit": line.credit,
+                }
+                for number, (code, kind, rid, line) in enumerate(lines, start=1)
+            ],
         )
-        await self._session.flush()
-        self._session.add_all(
-            PostingRecord(
-                entry_id=entry.id,
-                line_no=number,
-                account_code=line.account.code,
-                restriction_kind=line.restriction.kind.value if line.restriction else None,
-                restriction_id=line.restriction.id if line.restriction else None,
-                debit=line.debit,
-                credit=line.credit,
-            )
-            for number, line in enumerate(entry.lines, start=1)
+        await conn.execute(
+            sql.ADD_TO_DAY_TOTALS,
+            [
+                {
+                    "fund_code": entry.fund,
+                    "account_code": code,
+                    "restriction_kind": kind,
+                    "restriction_id": rid,
+                    "day": entry.date,
+                    "debit": debit,
+                    "credit": credit,
+                }
+                for (code, kind, rid), (debit, credit) in totals
+            ],
         )
-        await self._session.flush()
+        await conn.execute(
+            sql.ADD_TO_TOTALS,
+            [
+                {
+                    "fund_code": entry.fund,
+                    "account_code": code,
+                    "restriction_kind": kind,
+                    "restriction_id": rid,
+                    "debit": debit,
+                    "credit": credit,
+                }
+                for (code, kind, rid), (debit, credit) in totals
+            ],
+        )
 
     async def next_receipt_seq(self, fund_code: str, year: int) -> int:
         """The next receipt sequence of `fund_code` in `year`, gap-free.
 
-        The UPDATE locks the counter row until this transaction ends: concurrent issuers wait
+        The upsert locks the counter row until this transaction ends: concurrent issuers wait
         in turn, and a rolled-back transaction gives its number back (nothing was committed).
         """
-        insert = pg_insert if self._session.bind.dialect.name == "postgresql" else sqlite_insert
-        await self._session.execute(
-            insert(ReceiptCounterRecord)
-            .values(fund_code=fund_code, year=year, last_seq=0)
-            .on_conflict_do_nothing(index_elements=["fund_code", "year"])
-        )
-        result = await self._session.execute(
-            update(ReceiptCounterRecord)
-            .where(ReceiptCounterRecord.fund_code == fund_code, ReceiptCounterRecord.year == year)
-            .values(last_seq=ReceiptCounterRecord.last_seq + 1)
-            .returning(ReceiptCounterRecord.last_seq)
-        )
+        conn = await self._session.connection()
+        result = await conn.execute(sql.NEXT_RECEIPT_SEQ, {"fund_code": fund_code, "year": year})
         return int(result.scalar_one())
 
     async def add_donation(self, donation: StoredDonation) -> None:
-        self._session.add(
-            DonationRecord(
-                id=donation.id,
-                fund_code=donation.fund_code,
-                channel=donation.channel,
-                asset_account=donation.asset_account,
-                amount=donation.amount,
-                original_currency=donation.original_currency,
-                original_amount=donation.original_amount,
-                in_kind_description=donation.in_kind_description,
-                in_kind_quantity=donation.in_kind_quantity,
-                in_kind_unit=donation.in_kind_unit,
-                donor_id=donation.donor_id,
-                anonymous=donation.anonymous,
-                target_kind=donation.target_kind,
-                target_id=donation.target_id,
-                restricted=donation.restricted,
-                received_on=donation.received_on,
-                receipt_number=donation.receipt_number,
-                entry_id=donation.entry_id,
-                created_at=donation.created_at,
-                created_by=donation.created_by,
-            )
+        conn = await self._session.connection()
+        await conn.execute(
+            _INSERT_DONATION, {name: getattr(donation, name) for name in _DONATION_FIELDS}
         )
-        await self._session.flush()
 
     async def donation(self, donation_id: uuid.UUID) -> StoredDonation | None:
-        record = await self._session.get(DonationRecord, donation_id)
-        return _donation(record) if record else None
+        row = (
+            await self._session.execute(_SELECT_DONATION.where(_DONATIONS.c.id == donation_id))
+        ).first()
+        return None if row is None else StoredDonation(**row._mapping)
 
     async def donation_by_receipt(self, receipt_number: str) -> StoredDonation | None:
-        record = (
-            await self._session.execute(
-                select(DonationRecord).where(DonationRecord.receipt_number == receipt_number)
-            )
-        ).scalar_one_or_none()
-        return _donation(record) if record else None
+        stmt = _SELECT_DONATION.where(_DONATIONS.c.receipt_number == receipt_number)
+        row = (await self._session.execute(stmt)).first()
+        return None if row is None else StoredDonation(**row._mapping)
 
     async def reversed_amount(self, entry_id: uuid.UUID) -> int:
         """What reversals of entry `entry_id` took back so far (their total debits)."""
@@ -327,37 +424,29 @@ class LedgerRepository:
         unrestricted_only: bool = False,
     ) -> list[PotTotal]:
         """SUM(debit), SUM(credit) per account and restriction of `fund_code`, entries dated on
-        or before `as_of`; only `restriction`'s pots when given, or only unrestricted ones."""
+        or before `as_of`; only `restriction`'s pots when given, or only unrestricted ones.
+
+        Read from the totals kept per pot (all entries) or per pot and day (`as_of`): a row
+        per pot, or per pot and day, whatever the number of entries."""
+        t: type[PotTotalRecord] | type[PotDayTotalRecord]
+        t = PotTotalRecord if as_of is None else PotDayTotalRecord
         stmt = (
             select(
-                PostingRecord.account_code,
-                PostingRecord.restriction_kind,
-                PostingRecord.restriction_id,
-                func.sum(PostingRecord.debit),
-                func.sum(PostingRecord.credit),
+                t.account_code,
+                t.restriction_kind,
+                t.restriction_id,
+                func.sum(t.debit),
+                func.sum(t.credit),
             )
-            .join(JournalEntryRecord, JournalEntryRecord.id == PostingRecord.entry_id)
-            .where(JournalEntryRecord.fund_code == fund_code)
-            .group_by(
-                PostingRecord.account_code,
-                PostingRecord.restriction_kind,
-                PostingRecord.restriction_id,
-            )
-            .order_by(
-                PostingRecord.account_code,
-                PostingRecord.restriction_kind.nulls_first(),
-                PostingRecord.restriction_id.nulls_first(),
-            )
+            .where(t.fund_code == fund_code)
+            .group_by(t.account_code, t.restriction_kind, t.restriction_id)
+            .order_by(t.account_code, t.restriction_kind, t.restriction_id)
         )
         if as_of is not None:
-            stmt = stmt.where(JournalEntryRecord.entry_date <= as_of)
-        if restriction is not None:
-            stmt = stmt.where(
-                PostingRecord.restriction_kind == restriction.kind.value,
-                PostingRecord.restriction_id == restriction.id,
-            )
-        elif unrestricted_only:
-            stmt = stmt.where(PostingRecord.restriction_kind.is_(None))
+            stmt = stmt.where(PotDayTotalRecord.day <= as_of)
+        if restriction is not None or unrestricted_only:
+            kind, rid = _key(restriction)
+            stmt = stmt.where(t.restriction_kind == kind, t.restriction_id == rid)
         rows = (await self._session.execute(stmt)).all()
         return [
             PotTotal(code, _restriction(kind, rid), int(debit), int(credit))

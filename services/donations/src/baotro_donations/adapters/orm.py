@@ -3,6 +3,7 @@
 from baotro_donations.adapters import (
     orm_disbursements,
     orm_ledger,
+    orm_ledger_totals,
     orm_parties,
     orm_payment_codes,
 )
@@ -13,6 +14,7 @@ __all__ = [
     "Base",
     "orm_disbursements",
     "orm_ledger",
+    "orm_ledger_totals",
     "orm_parties",
     "orm_payment_codes",
 ]

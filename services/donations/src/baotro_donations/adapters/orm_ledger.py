@@ -89,12 +89,19 @@ class DonationRecord(Base):
     entry_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("journal_entries.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(200))
+    campaign_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    """The campaign the gift counts towards (directly, or through a unit's pledge)."""
+    pledge_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    public_memo: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    """The transfer text with account, phone and ID numbers masked (None: hidden by staff)."""
 
     __table_args__ = (
         Index("ix_donations_fund_received", "fund_code", "received_on"),
         Index("ix_donations_target", "target_kind", "target_id"),
         Index("ix_donations_entry", "entry_id"),
         Index("ix_donations_donor", "donor_id"),
+        Index("ix_donations_campaign", "campaign_id"),
+        Index("ix_donations_pledge", "pledge_id"),
     )
 
 

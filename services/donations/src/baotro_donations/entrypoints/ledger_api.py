@@ -1,4 +1,4 @@
-"""HTTP API of the ledger: donations entered by staff, reversals, balances, entries, receipts.
+"""HTTP API of the ledger: donations entered by staff, reversals, balances, entries.
 
 Accountants and fund administrators post; auditors read; other roles are refused (403).
 Refusals carry the domain's Vietnamese message as problem+json with the domain's status.
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Query, status
 
 from baotro_donations.domain.ledger_accounts import (
     AccountKind,
@@ -23,7 +23,7 @@ from baotro_donations.domain.ledger_accounts import (
     restriction_key,
     restriction_label,
 )
-from baotro_donations.domain.receipt_number import ReceiptNumberError, parse_receipt_number
+from baotro_donations.entrypoints.dependencies import Funds, Reader, Staff, Uow, problem_of
 from baotro_donations.entrypoints.ledger_schemas import (
     AccountBalanceOut,
     BalancesOut,
@@ -33,57 +33,27 @@ from baotro_donations.entrypoints.ledger_schemas import (
     EntryOut,
     EntryPage,
     PostingOut,
-    ReceiptOut,
     RestrictionMoney,
     ReversalOut,
 )
 from baotro_donations.service_layer.donation_handlers import (
     RecordDonation,
-    donation_receipt,
     fund_of,
     ledger_balances,
     ledger_entries,
     record_donation,
     reverse_donation,
 )
-from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
-from baotro_donations.settings import DonationsSettings
-from baotro_shared.amount_words import amount_in_figures, amount_in_words
-from baotro_shared.runtime import ServiceRuntime
-from baotro_shared.web.auth import Principal, Role, require_roles
 from baotro_shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/v1")
-
-
-def _uow(request: Request) -> DonationsUnitOfWork:
-    runtime: ServiceRuntime[DonationsUnitOfWork] = request.app.state.runtime
-    return runtime.uow()
-
-
-def _funds(request: Request) -> list[Fund]:
-    settings: DonationsSettings = request.app.state.settings
-    return [f.ledger_fund() for f in settings.funds]
-
-
-Uow = Annotated[DonationsUnitOfWork, Depends(_uow)]
-Funds = Annotated[list[Fund], Depends(_funds)]
-Poster = Annotated[Principal, Depends(require_roles(Role.ACCOUNTANT, Role.FUND_ADMIN))]
-Reader = Annotated[
-    Principal, Depends(require_roles(Role.ACCOUNTANT, Role.FUND_ADMIN, Role.AUDITOR))
-]
-
-
-def _problem(exc: LedgerRefusedError) -> ProblemError:
-    errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
-    return ProblemError(exc.status, exc.message, errors=errors)
 
 
 def _fund(funds: Sequence[Fund], code: str | None) -> Fund:
     try:
         return fund_of(funds, code)
     except LedgerRefusedError as exc:
-        raise _problem(exc) from exc
+        raise problem_of(exc) from exc
 
 
 def _parse_restriction(value: str | None) -> tuple[Restriction | None, bool]:
@@ -113,7 +83,7 @@ def _parse_restriction(value: str | None) -> tuple[Restriction | None, bool]:
     tags=["donations"],
 )
 async def create_donation(
-    body: DonationCreate, uow: Uow, funds: Funds, principal: Poster
+    body: DonationCreate, uow: Uow, funds: Funds, principal: Staff
 ) -> DonationOut:
     """Ghi nhận khoản tài trợ bằng tiền mặt hoặc hiện vật (kế toán, quản trị quỹ): ghi sổ,
     cấp số biên lai liên tục, phát sự kiện donation.received, trong một giao dịch."""
@@ -150,13 +120,13 @@ async def create_donation(
     try:
         donation = await record_donation(uow, command, funds=funds, actor=principal.sub)
     except LedgerRefusedError as exc:
-        raise _problem(exc) from exc
+        raise problem_of(exc) from exc
     return DonationOut.model_validate(donation, from_attributes=True)
 
 
 @router.post("/donations/{donation_id}/reverse", response_model=ReversalOut, tags=["donations"])
 async def reverse(
-    donation_id: uuid.UUID, body: DonationReversal, uow: Uow, funds: Funds, principal: Poster
+    donation_id: uuid.UUID, body: DonationReversal, uow: Uow, funds: Funds, principal: Staff
 ) -> ReversalOut:
     """Đảo (hoàn trả, điều chỉnh) toàn bộ hoặc một phần khoản tài trợ; bắt buộc ghi lý do."""
     try:
@@ -170,7 +140,7 @@ async def reverse(
             actor=principal.sub,
         )
     except LedgerRefusedError as exc:
-        raise _problem(exc) from exc
+        raise problem_of(exc) from exc
     return ReversalOut(
         donation_id=result.donation.id,
         reversal_id=result.reversal_id,
@@ -251,7 +221,7 @@ async def entries(
             offset=offset,
         )
     except LedgerRefusedError as exc:
-        raise _problem(exc) from exc
+        raise problem_of(exc) from exc
     return EntryPage(
         items=[
             EntryOut(
@@ -279,38 +249,4 @@ async def entries(
         total=total,
         limit=limit,
         offset=offset,
-    )
-
-
-@router.get("/receipts/{number}", response_model=ReceiptOut, tags=["receipts"])
-async def receipt(number: str, uow: Uow, funds: Funds, _principal: Reader) -> ReceiptOut:
-    """Biên lai dạng JSON, có số tiền bằng chữ; bản PDF sẽ làm ở bước sau."""
-    try:
-        canonical = str(parse_receipt_number(number))
-    except ReceiptNumberError as exc:
-        raise ProblemError(422, exc.message) from exc
-    try:
-        found = await donation_receipt(uow, canonical, funds=funds)
-    except LedgerRefusedError as exc:
-        raise _problem(exc) from exc
-    d = found.donation
-    return ReceiptOut(
-        receipt_number=d.receipt_number,
-        fund_code=d.fund_code,
-        fund_name=found.fund_name,
-        donation_id=d.id,
-        received_on=d.received_on,
-        channel=d.channel,
-        amount=d.amount,
-        amount_in_figures=amount_in_figures(d.amount),
-        amount_in_words=amount_in_words(d.amount),
-        original_currency=d.original_currency,
-        original_amount=d.original_amount,
-        in_kind_description=d.in_kind_description,
-        in_kind_quantity=d.in_kind_quantity,
-        in_kind_unit=d.in_kind_unit,
-        target_kind=d.target_kind,
-        target_id=d.target_id,
-        restricted=d.restricted,
-        reversed_amount=found.reversed_amount,
     )

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-StaffTargetKind = Literal["general", "appeal", "campaign", "case", "sponsorship"]
+StaffTargetKind = Literal["general", "appeal", "campaign", "pledge", "case", "sponsorship"]
 
 
 class InKindGoods(BaseModel):
@@ -150,4 +150,6 @@ class ReceiptOut(BaseModel):
     target_id: str | None
     restricted: bool
     reversed_amount: int
-    pdf_available: bool = Field(False, description="Bản PDF sẽ có ở bước sau")
+    pdf_available: bool = Field(
+        True, description="Bản PDF: GET /v1/receipts/{number}.pdf hoặc Accept: application/pdf"
+    )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from baotro_donations.adapters.payment_code_repository import StoredPaymentCode
 from baotro_donations.domain.payment_code import TargetKind, validate
+from baotro_donations.entrypoints.dependencies import Settings, Uow, problem_of
 from baotro_donations.entrypoints.payment_code_schemas import (
     BankPublic,
     FundPublic,
@@ -23,10 +24,8 @@ from baotro_donations.service_layer.payment_code_handlers import (
 )
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import DonationsSettings
-from baotro_shared.runtime import ServiceRuntime
 from baotro_shared.vietqr import parse_payload, qr_png, qr_svg
 from baotro_shared.web.auth import Principal, Role, require_roles
-from baotro_shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/v1")
 
@@ -37,26 +36,9 @@ CACHE_IMAGE = "public, max-age=31536000, immutable"
 """A code never changes once issued: its image can be cached for good."""
 
 
-def _uow(request: Request) -> DonationsUnitOfWork:
-    runtime: ServiceRuntime[DonationsUnitOfWork] = request.app.state.runtime
-    return runtime.uow()
-
-
-def _settings(request: Request) -> DonationsSettings:
-    settings: DonationsSettings = request.app.state.settings
-    return settings
-
-
-Uow = Annotated[DonationsUnitOfWork, Depends(_uow)]
-Settings = Annotated[DonationsSettings, Depends(_settings)]
 Issuer = Annotated[
     Principal, Depends(require_roles(Role.ACCOUNTANT, Role.FUND_ADMIN, Role.SERVICE))
 ]
-
-
-def _problem(exc: PaymentCodeRefusedError) -> ProblemError:
-    errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
-    return ProblemError(exc.status, exc.message, errors=errors)
 
 
 def _public(code: StoredPaymentCode, settings: DonationsSettings) -> PaymentCodePublic:
@@ -107,7 +89,7 @@ async def issue_payment_code(
             principal=principal,
         )
     except PaymentCodeRefusedError as exc:
-        raise _problem(exc) from exc
+        raise problem_of(exc) from exc
     code = issued.code
     return PaymentCodeStaff(
         **_public(code, settings).model_dump(exclude={"target_id"}),
@@ -124,7 +106,7 @@ async def _read(
     try:
         return await handle_read_payment_code(uow, settings.funds, code)
     except PaymentCodeRefusedError as exc:
-        raise _problem(exc) from exc
+        raise problem_of(exc) from exc
 
 
 @router.get(

@@ -1,10 +1,15 @@
 """Donations and the ledger: record a gift (the single operation reconciliation calls), reverse
 it, and read balances, entries and receipts.
 
-Every write is one transaction: the fund's book is locked, the domain validates the entry, the
-entry, its receipt number, the donation row and the event (through the outbox) are written and
-committed together, or none of them. `record_donation_in` works inside the caller's transaction
-(reconciliation matches a bank credit and records the gift in one transaction).
+Every write is one transaction: the domain validates the entry against what the repository
+loads for it, the entry, its receipt number, the donation row and the event (through the
+outbox) are written and committed together, or none of them. `record_donation_in` works inside
+the caller's transaction (reconciliation matches a bank credit and records the gift in one
+transaction).
+
+A gift needs nothing of the book (money coming in never makes a pot negative) and takes no
+fund lock: the receipt counter's row lock orders gifts of one fund and year. A reversal locks
+the fund's book and loads only the original, its reversals and the pots they touch.
 """
 
 from __future__ import annotations
@@ -170,7 +175,10 @@ async def record_donation_in(
 ) -> StoredDonation:
     """Record a gift inside the caller's transaction (which must commit it): validate it
     through the domain, post Dr asset / Cr donation income, issue the next receipt number,
-    store the donation and publish `donation.received` (no donor contact data)."""
+    store the donation and publish `donation.received` (no donor contact data).
+
+    Idempotent on `command.donation_id`: recorded again, the same gift (fund, amount, target)
+    returns the donation already recorded and posts nothing; another gift is refused (409)."""
     now = datetime.now(UTC)
     if command.received_on > today_in_vietnam():
         raise LedgerRefusedError(
@@ -179,8 +187,7 @@ async def record_donation_in(
     _check_currency(command)
     restriction = restriction_of(command.target_kind, command.target_id, command.restricted)
     asset_account = _asset_account(fund, command)
-    await uow.ledger.lock_fund(fund.code)
-    ledger = await uow.ledger.load(fund)
+    ledger = await uow.ledger.load_for(fund)
     entry = books.record_donation(
         ledger,
         fund=fund.code,
@@ -189,11 +196,15 @@ async def record_donation_in(
         restriction=restriction,
         date=command.received_on,
         memo=command.memo,
+        entry_id=command.donation_id,
     )
-    await uow.ledger.add_entry(entry, created_at=now, created_by=actor)
+    # The entry carries the donation's id: a gift recorded twice (a retried webhook, a
+    # statement imported again, even at the same moment) is written once.
+    if not await uow.ledger.add_entry(entry, created_at=now, created_by=actor, if_new=True):
+        return await _recorded_before(uow, command, fund=fund, restricted=restriction is not None)
     seq = await uow.ledger.next_receipt_seq(fund.code, command.received_on.year)
     donation = StoredDonation(
-        id=command.donation_id or uuid.uuid4(),
+        id=entry.id,
         fund_code=fund.code,
         channel=command.channel,
         asset_account=asset_account,
@@ -234,6 +245,30 @@ async def record_donation_in(
     return donation
 
 
+async def _recorded_before(
+    uow: DonationsUnitOfWork, command: RecordDonation, *, fund: Fund, restricted: bool
+) -> StoredDonation:
+    """The donation already recorded under `command.donation_id` when it is the same gift
+    (fund, amount, target); 409 when the id was used for another gift."""
+    existing = await uow.ledger.donation(command.donation_id) if command.donation_id else None
+    asked = (fund.code, command.amount, command.target_kind, command.target_id, restricted)
+    held = existing and (
+        existing.fund_code,
+        existing.amount,
+        existing.target_kind,
+        existing.target_id,
+        existing.restricted,
+    )
+    if existing is None or asked != held:
+        raise LedgerRefusedError(
+            409,
+            f"Mã khoản tài trợ {command.donation_id} đã được ghi nhận cho một khoản khác "
+            "(khác quỹ, số tiền hoặc đối tượng nhận); không ghi lại lần nữa.",
+            field="donation_id",
+        )
+    return existing
+
+
 async def record_donation(
     uow: DonationsUnitOfWork, command: RecordDonation, *, funds: Sequence[Fund], actor: str
 ) -> StoredDonation:
@@ -271,7 +306,10 @@ async def reverse_donation(
             raise LedgerRefusedError(404, NOT_FOUND)
         fund = fund_of(funds, donation.fund_code)
         await uow.ledger.lock_fund(fund.code)
-        ledger = await uow.ledger.load(fund)
+        restriction = restriction_of(donation.target_kind, donation.target_id, donation.restricted)
+        ledger = await uow.ledger.load_for(
+            fund, restrictions=[restriction], entry_ids=[donation.entry_id]
+        )
         entry = books.reverse(
             ledger, entry_id=donation.entry_id, amount=amount, reason=reason, date=day
         )

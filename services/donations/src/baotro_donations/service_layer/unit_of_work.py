@@ -11,6 +11,7 @@ from baotro_donations.adapters.ledger_repository import LedgerRepository
 from baotro_donations.adapters.party_repository import PartyRepository
 from baotro_donations.adapters.payment_code_repository import PaymentCodeRepository
 from baotro_donations.settings import DonationsSettings
+from baotro_shared.crypto import FieldCipher
 from baotro_shared.messaging.outbox import OutboxSignal, OutboxWriter
 from baotro_shared.uow import UnitOfWork
 
@@ -28,14 +29,16 @@ class DonationsUnitOfWork(UnitOfWork):
         signal: OutboxSignal | None = None,
         *,
         settings: DonationsSettings,
+        cipher: FieldCipher,
     ) -> None:
         super().__init__(sessions, outbox, signal)
         self.settings = settings
+        self.cipher = cipher
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
         self.payment_codes = PaymentCodeRepository(self.session)
         self.ledger = LedgerRepository(self.session)
-        self.parties = PartyRepository(self.session)
+        self.parties = PartyRepository(self.session, self.cipher)
         self.disbursements = DisbursementRepository(self.session)
         return self

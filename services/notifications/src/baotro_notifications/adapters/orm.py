@@ -1,14 +1,6 @@
-"""Notifications tables: the messaging tables now; domain tables come with their issues."""
+"""Every notifications table, registered on one metadata (migrations and bootstrap import this)."""
 
-from __future__ import annotations
+from baotro_notifications.adapters import orm_commendations, orm_deliveries, orm_read_models
+from baotro_notifications.adapters.base import MESSAGING, Base
 
-from sqlalchemy.orm import DeclarativeBase
-
-from baotro_shared.messaging.tables import messaging_tables
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-MESSAGING = messaging_tables(Base.metadata)
+__all__ = ["MESSAGING", "Base", "orm_commendations", "orm_deliveries", "orm_read_models"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from baotro_registry.domain.legal_groups import LEGAL_GROUPS, normalise_group_code
+from baotro_shared.events.contracts.registry import LEGAL_GROUP_CODES
 
 
 def test_there_are_exactly_the_fourteen_groups_of_the_law_in_its_order() -> None:
@@ -58,3 +59,7 @@ def test_normalise_group_code(raw: str, code: str) -> None:
 def test_normalise_leaves_unknown_codes_for_validation_to_refuse() -> None:
     assert normalise_group_code(" F ") == "f"
     assert "f" not in LEGAL_GROUPS
+
+
+def test_the_shared_contract_lists_the_same_codes_in_the_same_order() -> None:
+    assert tuple(LEGAL_GROUPS) == LEGAL_GROUP_CODES

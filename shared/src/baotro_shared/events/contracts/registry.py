@@ -18,6 +18,11 @@ from baotro_shared.events.catalogue import CATALOGUE
 LegalGroupCode = str
 """One of the 14 groups of Luật Trẻ em 2016, Điều 10: a b c d đ e g h i k l m n o."""
 
+LEGAL_GROUP_CODES: tuple[LegalGroupCode, ...] = (
+    "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o"
+)  # fmt: skip
+"""The codes in the law's order (registry's `domain.legal_groups` names them)."""
+
 AgeBand = Literal["0-2", "3-5", "6-10", "11-15", "16-17", "18+"]
 
 

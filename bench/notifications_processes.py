@@ -1,0 +1,148 @@
+"""The processes of the notifications benchmark: the notifications service as deployed
+(`python -m baotro_notifications`, uvicorn, production settings unless a mode changes one)
+and the donors API stand-in (`python -m bench.donor_api`), each on a free port, logs to files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from baotro_shared.broker_process import free_port
+from baotro_shared.settings import DEVELOPMENT_SIGNING_KEY
+from bench.latency_processes import ServiceProcess
+
+READY_TIMEOUT_S = 90.0
+DIRECTOR = "Lê Văn Minh"
+
+
+def _spawn(
+    name: str, command: list[str], env: dict[str, str], log: Path, port: int
+) -> ServiceProcess:
+    log_file = open(log, "ab")  # noqa: SIM115 - closed by ServiceProcess.stop
+    process = subprocess.Popen(
+        command, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    return ServiceProcess(name, port, process, log, log_file)
+
+
+async def _wait_ready(service: ServiceProcess, path: str) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    async with httpx.AsyncClient(timeout=2.0) as client:
+        while True:
+            if service.process.poll() is not None:
+                raise RuntimeError(f"{service.name} exited:\n{service.log_tail()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if (await client.get(f"{service.url}{path}")).status_code == 200:
+                    return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{service.name} not ready:\n{service.log_tail()}")
+            await asyncio.sleep(0.2)
+
+
+def service_env(
+    *, database_url: str, port: int, bootstrap: str, smtp_port: int, donors_url: str, var: Path
+) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
+    env.update(
+        NOTIFICATIONS_DATABASE_URL=database_url,
+        NOTIFICATIONS_PORT=str(port),
+        NOTIFICATIONS_SMTP_HOST="127.0.0.1",
+        NOTIFICATIONS_SMTP_PORT=str(smtp_port),
+        NOTIFICATIONS_DONATIONS_URL=donors_url,
+        # the nightly evaluation (01:30 Vietnam time) must not land inside a measurement
+        NOTIFICATIONS_COMMENDATION_EVALUATION_ENABLED="false",
+        NOTIFICATIONS_DIRECTOR_NAME=DIRECTOR,
+        KAFKA_BOOTSTRAP_SERVERS=bootstrap,
+        BAOTRO_LOG_LEVEL="WARNING",
+        BAOTRO_ENV="development",
+        BAOTRO_JWT_SECRET=DEVELOPMENT_SIGNING_KEY,
+        BAOTRO_JWT_ISSUER="baotro",
+        BAOTRO_JWT_AUDIENCE="baotro",
+        BAOTRO_VAR_DIR=str(var),
+    )
+    return env
+
+
+@dataclass
+class Neighbours:
+    service: ServiceProcess
+    donors: ServiceProcess
+
+
+@contextlib.asynccontextmanager
+async def running_notifications(
+    *, database_url: str, bootstrap: str, smtp_port: int, settings: dict[str, str]
+) -> AsyncIterator[Neighbours]:
+    """The donors API stand-in and the notifications service (with `settings` on top of the
+    bench's), ready; stopped on exit. Logs are kept (and named on stderr) after a failure."""
+    var = Path(tempfile.mkdtemp(prefix="baotro-bench-notifications-"))
+    started: list[ServiceProcess] = []
+    failed = True
+    try:
+        donors_port = free_port()
+        donors = _spawn(
+            "donor-api",
+            [sys.executable, "-m", "bench.donor_api", "--port", str(donors_port)],
+            dict(os.environ),
+            var / "donor-api.log",
+            donors_port,
+        )
+        started.append(donors)
+        port = free_port()
+        env = service_env(
+            database_url=database_url,
+            port=port,
+            bootstrap=bootstrap,
+            smtp_port=smtp_port,
+            donors_url=donors.url,
+            var=var,
+        )
+        env.update(settings)
+        service = _spawn(
+            "notifications",
+            [sys.executable, *os.environ.get("BENCH_PROFILE_ARGS", "").split(), "-m", "baotro_notifications"],
+            env,
+            var / "notifications.log",
+            port,
+        )
+        started.append(service)
+        await _wait_ready(donors, "/healthz")
+        await _wait_ready(service, "/readyz")
+        yield Neighbours(service, donors)
+        failed = any(s.process.poll() is not None for s in started)
+    finally:
+        for process in reversed(started):
+            process.stop()
+        if failed:
+            print(f"· notifications bench logs kept in {var}", file=sys.stderr, flush=True)
+        else:
+            shutil.rmtree(var, ignore_errors=True)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (a render pool's workers, its resource tracker)."""
+    found: list[int] = []
+    queue = [pid]
+    while queue:
+        parent = queue.pop()
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                kids = [int(p) for p in children.read_text().split()]
+            except OSError:
+                continue
+            found.extend(kids)
+            queue.extend(kids)
+    return found

@@ -1,0 +1,344 @@
+"""Figure 7: the public statement (sao kê) at 1,000,000 lines, searched by 50 clients at once.
+
+The lines (`bench.portal_data`: the three real statements of ../shared/data/saoke-mttq-2024
+plus generated lines in their styles) are COPYed into reporting's `statement_line`, the
+indexes of the migrations built after the load. The reporting service then runs as its own
+uvicorn server with N workers (`bench.portal_server`, 2 by default: the machine's cores) and
+the same server, one run after the other, takes:
+
+- 50 clients searching `GET /v1/public/statement` with a realistic mix (`bench.portal_load`:
+  common names, full names with and without diacritics, rare names, memo words, amount and
+  date ranges, combinations, a word being typed, a tenth past page 1), figures per kind;
+- 50 clients searching through the HTML page `/sao-ke` with the same mix;
+- 50 clients fetching `/ung-ho`, a page that needs no database: the ceiling of this server
+  on this machine (its QR code is made once per payload);
+- 1 client searching with the mix: the time a search takes when nobody waits in line.
+
+No search result is cached: every search runs its queries. The 1-minute load average of the
+machine is reported for each run (the machine is shared). Finally the rebuild: N
+`donation.received` events are produced to a fresh broker and the reporting runtime (the
+real consumer, inbox and projections) applies them; the figure is events per second.
+
+Run: `python -m bench.portal [--lines N] [--clients N] [--duration S] [--workers N]
+[--rebuild-events N] [--keep-database NAME]` or `python -m bench --only portal`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sys
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+from sqlalchemy import func, select
+
+from baotro_reporting.adapters.orm import StatementLineRow
+from baotro_reporting.bootstrap import build_runtime
+from baotro_reporting.settings import ReportingSettings
+from baotro_shared.broker_process import free_port
+from baotro_shared.events.catalogue import load_contracts
+from baotro_shared.events.contracts.donations import DonationReceived
+from baotro_shared.messaging.broker import build_producer
+from baotro_shared.testing.postgres import PostgresDatabases
+from bench.environment import quiet_logs
+from bench.infra import running_broker, throwaway_databases
+from bench.portal_data import LoadTimes, load_statement, migrate, prepare_kept
+from bench.portal_load import LoadResult, Request, person, run_clients, search_request
+from bench.portal_server import start_server
+from bench.stats import Summary
+from bench.table import Section, render
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+STATEMENT_API = "/v1/public/statement"
+
+
+def say(message: str) -> None:
+    print(f"· {message}", file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class PortalOptions:
+    lines: int = 1_000_000
+    clients: int = 50
+    duration_s: float = 20.0
+    workers: int = 2
+    rebuild_events: int = 50_000
+    keep_database: str | None = None
+
+    @classmethod
+    def from_env(cls) -> PortalOptions:
+        return cls(
+            lines=int(os.environ.get("BENCH_PORTAL_LINES", 1_000_000)),
+            clients=int(os.environ.get("BENCH_PORTAL_CLIENTS", 50)),
+            duration_s=float(os.environ.get("BENCH_PORTAL_DURATION_S", 20)),
+            workers=int(os.environ.get("BENCH_PORTAL_WORKERS", 2)),
+            rebuild_events=int(os.environ.get("BENCH_PORTAL_REBUILD_EVENTS", 50_000)),
+            keep_database=os.environ.get("BENCH_PORTAL_DATABASE") or None,
+        )
+
+
+@dataclass
+class PortalResult:
+    options: PortalOptions
+    load: LoadTimes | None
+    migrate_s: float
+    search: LoadResult
+    page: LoadResult
+    static: LoadResult
+    alone: LoadResult
+    rebuild_per_s: float | None
+
+
+async def rebuild_rate(postgres: PostgresDatabases, events: int) -> float:
+    """`events` donation.received through a fresh broker into the real reporting consumer."""
+    catalogue = load_contracts()
+    url = await postgres.create(f"baotro_bench_rebuild_{uuid.uuid4().hex[:6]}")
+    with running_broker() as broker:
+        settings = ReportingSettings(
+            database_url=url,
+            kafka_bootstrap_servers=broker.bootstrap_servers,
+            consumer_poll_timeout_ms=100,
+            consumer_session_timeout_ms=6000,
+        )
+        runtime = build_runtime(settings)
+        await runtime.start()
+        await runtime.wait_broker_ready(60)
+        for _ in range(1200):  # the consumer holds its partitions: events will be read
+            if runtime.consumer is None or runtime.consumer.assigned:
+                break
+            await asyncio.sleep(0.05)
+        producer = build_producer(broker.bootstrap_servers, client_id="bench-replay")
+        await producer.start()
+        rng = random.Random(7)
+        now = datetime.now(UTC)
+        started = asyncio.get_running_loop().time()
+        try:
+            for i in range(events):
+                data = DonationReceived(
+                    donation_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                    fund_code="TH",
+                    amount=rng.choice([50_000, 100_000, 200_000, 500_000]),
+                    received_on=date(2026, 6, 1) + timedelta(days=i % 30),
+                    recorded_at=now,
+                    channel="bank",
+                    donor_display_name=person(rng),
+                    public_memo="ung ho tre em",
+                )
+                envelope = catalogue.envelope(data, source="/baotro/donations")
+                await producer.send(
+                    data.event_type, envelope.to_json_bytes(), key=envelope.subject.encode()
+                )
+            await producer.flush()
+            while True:
+                async with runtime.sessions() as session:
+                    done = (
+                        await session.execute(select(func.count()).select_from(StatementLineRow))
+                    ).scalar_one()
+                if done >= events:
+                    break
+                await asyncio.sleep(0.2)
+            return events / (asyncio.get_running_loop().time() - started)
+        finally:
+            await producer.stop()
+            await runtime.stop()
+
+
+async def _wait_healthy(port: int) -> None:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+        for _ in range(600):
+            try:
+                if (await http.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the reporting server did not start")
+
+
+def _static(_rng: random.Random) -> Request:
+    return "static page", {}
+
+
+async def _measure_server(url: str, options: PortalOptions) -> dict[str, LoadResult]:
+    port = free_port()
+    clients, duration = options.clients, options.duration_s
+    with running_broker() as broker:
+        server = await start_server(
+            port,
+            options.workers,
+            {
+                "REPORTING_DATABASE_URL": url,
+                "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
+                "BAOTRO_LOG_LEVEL": "WARNING",
+            },
+        )
+        try:
+            await _wait_healthy(port)
+            runs: dict[str, LoadResult] = {}
+            plan = (
+                ("search", STATEMENT_API, search_request, clients, duration),
+                ("page", "/sao-ke", search_request, clients, duration),
+                ("static", "/ung-ho", _static, clients, duration),
+                ("alone", STATEMENT_API, search_request, 1, max(5.0, duration / 2)),
+            )
+            for name, path, request, count, seconds in plan:
+                say(f"portal: {count} client(s) on {path} for {seconds:g} s")
+                runs[name] = await run_clients(port, count, seconds, request, path=path)
+            return runs
+        finally:
+            server.terminate()
+            await asyncio.wait_for(server.wait(), 30)
+
+
+async def measure_portal(
+    postgres: PostgresDatabases, options: PortalOptions, *, admin_dsn: str
+) -> PortalResult:
+    if options.keep_database:
+        say(f"portal: kept database {options.keep_database}, {options.lines:,} lines")
+        url, load, migrate_s = await prepare_kept(admin_dsn, options.keep_database, options.lines)
+    else:
+        url = await postgres.create(f"baotro_bench_portal_{uuid.uuid4().hex[:6]}")
+        migrate_s = await migrate(url)
+        say(f"portal: loading {options.lines:,} statement lines")
+        load = await load_statement(url.replace("postgresql+asyncpg", "postgresql"), options.lines)
+    runs = await _measure_server(url, options)
+    rate: float | None = None
+    if options.rebuild_events > 0:
+        say(f"portal: rebuilding from {options.rebuild_events:,} events")
+        rate = await rebuild_rate(postgres, options.rebuild_events)
+    return PortalResult(
+        options,
+        load,
+        migrate_s,
+        runs["search"],
+        runs["page"],
+        runs["static"],
+        runs["alone"],
+        rate,
+    )
+
+
+def _ms(summary: Summary) -> str:
+    return f"{summary.p50:.1f} / {summary.p95:.1f} / {summary.p99:.1f} ms"
+
+
+def _load(run: LoadResult) -> str:
+    return f"load average {run.load_average[0]:.2f} → {run.load_average[1]:.2f}"
+
+
+def portal_section(result: PortalResult) -> Section:
+    o = result.options
+    search, static = Summary.of(result.search.all_ms), Summary.of(result.static.all_ms)
+    section = Section(
+        f"7. Public statement (sao kê): {o.lines:,} lines, {o.clients} clients, "
+        f"{o.workers} server worker(s), {os.cpu_count()} cores"
+    )
+    if result.load is None:
+        section.add("load", "kept database", "", f"migrations to head: {result.migrate_s:.1f} s")
+    else:
+        section.add(
+            "load (COPY) / index build",
+            f"{result.load.copy_s:.1f} s",
+            f"{result.load.index_s:.1f} s",
+            "indexes: word vector GIN, trigram GIN, order (date, time, id), amount",
+        )
+    for name, s in (("p50", search.p50), ("p95", search.p95), ("p99", search.p99)):
+        baseline = {"p50": static.p50, "p95": static.p95, "p99": static.p99}[name]
+        section.add(
+            f"search latency {name}",
+            f"{s:.1f} ms",
+            f"{baseline:.1f} ms",
+            "JSON API; baseline: /ung-ho, no database (the server's ceiling)"
+            if name == "p50"
+            else ("target p95 < 50 ms" if name == "p95" else ""),
+        )
+    section.add(
+        "requests/s",
+        f"{result.search.rate:.0f}",
+        f"{result.static.rate:.0f}",
+        f"errors: {result.search.errors} search, {result.static.errors} static; "
+        f"{_load(result.search)} (search), {_load(result.static)} (static)",
+    )
+    page = Summary.of(result.page.all_ms)
+    section.add(
+        "/sao-ke page p50/p95/p99",
+        _ms(page),
+        "",
+        f"{result.page.rate:.0f} requests/s, {result.page.errors} errors; {_load(result.page)}",
+    )
+    for category, values in sorted(result.search.latencies_ms.items()):
+        alone_ms = result.alone.latencies_ms.get(category, [])
+        section.add(
+            f"  {category} p50/p95/p99",
+            _ms(Summary.of(values)),
+            _ms(Summary.of(alone_ms)) if alone_ms else "",
+            f"{len(values)} searches at {o.clients} clients; baseline: 1 client alone",
+        )
+    alone = Summary.of(result.alone.all_ms)
+    section.add(
+        "1 client alone p50/p95/p99",
+        _ms(alone),
+        "",
+        f"{result.alone.rate:.0f} searches/s, the time of a search nobody waits for; "
+        f"{_load(result.alone)}",
+    )
+    if result.rebuild_per_s is not None:
+        section.add(
+            "rebuild from replay",
+            f"{result.rebuild_per_s:.0f} events/s",
+            "",
+            f"{o.rebuild_events:,} donation.received through the broker, consumer + inbox",
+        )
+    return section
+
+
+async def run_portal(postgres_dsn: str, options: PortalOptions | None = None) -> PortalResult:
+    """The phase as `python -m bench --only portal` runs it (sizes from BENCH_PORTAL_*)."""
+    async with throwaway_databases(postgres_dsn) as postgres:
+        return await measure_portal(
+            postgres, options or PortalOptions.from_env(), admin_dsn=postgres_dsn
+        )
+
+
+def _options(argv: Sequence[str] | None) -> tuple[str, PortalOptions]:
+    defaults = PortalOptions.from_env()
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.portal", description=(__doc__ or "").split("\n")[0]
+    )
+    parser.add_argument(
+        "--postgres", default=os.environ.get("BAOTRO_TEST_POSTGRES", DEFAULT_POSTGRES)
+    )
+    parser.add_argument("--lines", type=int, default=defaults.lines)
+    parser.add_argument("--clients", type=int, default=defaults.clients)
+    parser.add_argument("--duration", type=float, default=defaults.duration_s)
+    parser.add_argument(
+        "--workers", type=int, default=defaults.workers, help="uvicorn worker processes"
+    )
+    parser.add_argument("--rebuild-events", type=int, default=defaults.rebuild_events)
+    parser.add_argument(
+        "--keep-database",
+        default=defaults.keep_database,
+        help="a database kept between runs: loaded once, then migrated and reused",
+    )
+    a = parser.parse_args(argv)
+    return a.postgres, PortalOptions(
+        lines=a.lines,
+        clients=a.clients,
+        duration_s=a.duration,
+        workers=max(1, a.workers),
+        rebuild_events=a.rebuild_events,
+        keep_database=a.keep_database,
+    )
+
+
+if __name__ == "__main__":
+    quiet_logs()
+    dsn, chosen = _options(sys.argv[1:])
+    outcome = asyncio.run(run_portal(dsn, chosen))
+    print(render([portal_section(outcome)]), end="")

@@ -1,0 +1,97 @@
+"""Donors' names, preferences and contact details, asked of the donations service
+(`GET /v1/donors/{id}`) with a short-lived `service` token at the moment a notice is sent."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Protocol
+
+import httpx
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from baotro_notifications.domain.donors import Channel, DonorProfile
+from baotro_shared.web.auth import Role, TokenConfig, issue_token
+
+SERVICE_SUBJECT = "service:notifications"
+
+
+class DonorNotFoundError(LookupError):
+    """The donations service does not know this donor."""
+
+
+class DonorLookupError(RuntimeError):
+    """The donations service could not answer now (unreachable, 5xx, refused token)."""
+
+
+class DonorDirectory(Protocol):
+    async def get(self, donor_id: uuid.UUID) -> DonorProfile: ...
+
+
+class _DonorBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: uuid.UUID
+    kind: str
+    display_name: str = ""
+    salutation: str | None = None
+    anonymous: bool = False
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    preferred_channel: str | None = None
+    opted_out: bool = False
+
+
+class HttpDonorDirectory:
+    """The donors API of the donations service over HTTP."""
+
+    def __init__(
+        self,
+        base_url: str,
+        tokens: TokenConfig,
+        *,
+        timeout_s: float = 5.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._tokens = tokens
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"), timeout=timeout_s, transport=transport
+        )
+
+    def _token(self) -> str:
+        return issue_token(
+            self._tokens, sub=SERVICE_SUBJECT, role=Role.SERVICE, ttl=timedelta(minutes=5)
+        )
+
+    async def get(self, donor_id: uuid.UUID) -> DonorProfile:
+        try:
+            response = await self._client.get(
+                f"/v1/donors/{donor_id}", headers={"Authorization": f"Bearer {self._token()}"}
+            )
+        except httpx.HTTPError as exc:
+            raise DonorLookupError(f"donations unreachable: {type(exc).__name__}") from exc
+        if response.status_code == 404:
+            raise DonorNotFoundError(str(donor_id))
+        if response.status_code != 200:
+            raise DonorLookupError(f"donations answered {response.status_code}")
+        try:
+            body = _DonorBody.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise DonorLookupError("donations answered an unreadable donor") from exc
+        preferred = body.preferred_channel
+        return DonorProfile(
+            id=body.id,
+            kind=body.kind,
+            display_name=body.display_name,
+            salutation=body.salutation,
+            anonymous=body.anonymous,
+            email=body.email or None,
+            phone=body.phone or None,
+            address=body.address or None,
+            preferred_channel=Channel(preferred) if preferred in set(Channel) else None,
+            opted_out=body.opted_out,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

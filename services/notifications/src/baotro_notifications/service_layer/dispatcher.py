@@ -1,0 +1,358 @@
+"""The dispatcher: a background task of the service that sends pending notices.
+
+Each round closes the unit summaries whose quiet period has passed, leases a batch of due
+notices, and for each: reads what the letter says (own records), asks the donations service
+for the donor's name, preferences and contact details, chooses the channel, renders and sends,
+then records the outcome (and `notice.sent` / `notice.failed` through the outbox) in one
+transaction. Contact details live only in memory during the send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import structlog
+
+from baotro_notifications.adapters.channels import ChannelSenders, DeliveryError
+from baotro_notifications.adapters.delivery_repository import new_delivery
+from baotro_notifications.adapters.donor_directory import (
+    DonorDirectory,
+    DonorLookupError,
+    DonorNotFoundError,
+)
+from baotro_notifications.adapters.letter_renderer import LetterRenderer
+from baotro_notifications.domain.donors import (
+    Channel,
+    addressee,
+    choose_channel,
+    international_phone,
+    mask_address,
+    national_phone,
+)
+from baotro_notifications.domain.notices import (
+    SKIP_REASONS_VI,
+    Backoff,
+    DeliveryStatus,
+    NoticeKind,
+    SkipReason,
+    gives_up,
+)
+from baotro_notifications.service_layer.corrections import correct_if_told_wrong
+from baotro_notifications.service_layer.event_handlers import summary_key
+from baotro_notifications.service_layer.letter_facts import LetterFacts, facts_of
+from baotro_notifications.service_layer.notice_events import failed_event, sent_event
+from baotro_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+from baotro_shared.timeutil import VIETNAM
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchPolicy:
+    max_attempts: int
+    delivery_backoff: Backoff
+    lookup_backoff: Backoff
+    batch_size: int = 20
+    concurrency: int = 8
+    lease_s: float = 300.0
+    quiet_period_s: float = 3 * 24 * 3600.0
+    interval_s: float = 0.25
+    email_letter: str = "pdf"
+    """"pdf": e-mails carry the letter as a PDF; "html": as their HTML body, the PDF is
+    rendered on demand (printed letters are always rendered at send time)."""
+
+    def renders_pdf_now(self, channel: Channel) -> bool:
+        return self.email_letter == "pdf" or channel is Channel.POST
+
+
+@dataclass(frozen=True)
+class _Sent:
+    channel: Channel
+    address_masked: str
+    provider_message_id: str
+    amount: int
+    pdf: bytes | None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def scrub(answer: str, address: str, masked: str) -> str:
+    """A provider's answer without the recipient's address (servers often echo it)."""
+    for form in {address, national_phone(address), international_phone(address)}:
+        if len(form) >= 6:
+            answer = answer.replace(form, masked)
+    return answer
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        uow_factory: Callable[[], NotificationsUnitOfWork],
+        directory: DonorDirectory,
+        senders: ChannelSenders,
+        renderer: LetterRenderer,
+        policy: DispatchPolicy,
+    ) -> None:
+        self._uow = uow_factory
+        self._directory = directory
+        self._senders = senders
+        self._renderer = renderer
+        self._policy = policy
+        self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Look for due notices now (a person asked for a retry)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Dispatch until `stop()`; a full batch is followed at once by the next one."""
+        while not self._stopping.is_set():
+            handled = 0
+            try:
+                handled = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("notifications.dispatch.round_failed")
+            if handled < self._policy.batch_size:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._policy.interval_s)
+
+    async def run_once(self) -> int:
+        """One round: close quiet summaries, send a batch; the number of notices handled."""
+        await self.close_quiet_summaries()
+        ids = await self._claim()
+        gate = asyncio.Semaphore(self._policy.concurrency)
+
+        async def one(delivery_id: uuid.UUID) -> None:
+            async with gate:
+                await self._deliver_safely(delivery_id)
+
+        await asyncio.gather(*(one(i) for i in ids))
+        return len(ids)
+
+    async def close_quiet_summaries(self) -> int:
+        now = _now()
+        cutoff = now - timedelta(seconds=self._policy.quiet_period_s)
+        async with self._uow() as uow:
+            closed = await uow.read_models.close_quiet_summaries(cutoff, now, limit=100)
+            for group in closed:
+                await uow.deliveries.add_unless_exists(
+                    new_delivery(
+                        kind=NoticeKind.UNIT_SUMMARY,
+                        dedupe_key=summary_key(group.id),
+                        now=now,
+                        donor_id=group.unit_id,
+                        pledge_id=group.pledge_id,
+                        summary_group_id=group.id,
+                    )
+                )
+            await uow.commit()
+        if closed:
+            log.info("notifications.unit_summary.closed", groups=len(closed))
+        return len(closed)
+
+    async def _claim(self) -> list[uuid.UUID]:
+        now = _now()
+        async with self._uow() as uow:
+            ids = await uow.deliveries.claim_due(
+                now,
+                limit=self._policy.batch_size,
+                lease_until=now + timedelta(seconds=self._policy.lease_s),
+            )
+            await uow.commit()
+        return ids
+
+    async def _deliver_safely(self, delivery_id: uuid.UUID) -> None:
+        try:
+            await self.deliver(delivery_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("notifications.delivery.crashed", notice_id=str(delivery_id))
+            await self._attempt_failed(
+                delivery_id, None, DeliveryError(f"lỗi nội bộ: {type(exc).__name__}"), None
+            )
+
+    async def deliver(self, delivery_id: uuid.UUID) -> None:
+        """Send one leased notice and record what happened."""
+        today = _now().astimezone(VIETNAM).date()
+        async with self._uow() as uow:
+            notice = await uow.deliveries.get(delivery_id)
+            if notice is None or notice.status != DeliveryStatus.PENDING.value:
+                return
+            donor_id = notice.donor_id
+            facts = await facts_of(uow, notice, today)
+        if isinstance(facts, SkipReason):
+            await self._skip(delivery_id, facts)
+            return
+        if donor_id is None:
+            await self._skip(delivery_id, SkipReason.NO_DONOR)
+            return
+        try:
+            donor = await self._directory.get(donor_id)
+        except DonorNotFoundError:
+            await self._skip(delivery_id, SkipReason.DONOR_UNKNOWN)
+            return
+        except DonorLookupError as exc:
+            await self._wait_for_donations(delivery_id, str(exc))
+            return
+        if donor.opted_out:
+            await self._skip(delivery_id, SkipReason.OPTED_OUT)
+            return
+        channel = choose_channel(donor, self._senders.available)
+        if channel is None:
+            await self._skip(delivery_id, SkipReason.NO_CHANNEL)
+            return
+        to = {
+            Channel.EMAIL: donor.email,
+            Channel.SMS: donor.phone,
+            Channel.ZALO: donor.phone,
+            Channel.POST: donor.address,
+        }[channel]
+        assert to is not None
+        await self._send(delivery_id, facts, addressee(donor), channel, to)
+
+    async def _send(
+        self, delivery_id: uuid.UUID, facts: LetterFacts, name: str, channel: Channel, to: str
+    ) -> None:
+        letter = facts.addressed_to(name)
+        outgoing = await self._renderer.outgoing(
+            delivery_id,
+            letter,
+            attachments=facts.attachments,
+            pdf=self._policy.renders_pdf_now(channel),
+            html=channel is Channel.EMAIL and self._policy.email_letter == "html",
+        )
+        masked = mask_address(channel, to)
+        try:
+            message_id = await self._senders.send(channel, to, outgoing)
+        except DeliveryError as exc:
+            exc.answer = scrub(exc.answer, to, masked)
+            log.warning(
+                "notifications.delivery.refused",
+                notice_id=str(delivery_id),
+                channel=channel.value,
+                provider_status=exc.provider_status,
+            )
+            await self._attempt_failed(delivery_id, (channel, masked), exc, outgoing.pdf)
+            return
+        await self._record_sent(
+            delivery_id, _Sent(channel, masked, message_id, letter.amount, outgoing.pdf)
+        )
+
+    async def _record_sent(self, delivery_id: uuid.UUID, sent: _Sent) -> None:
+        now = _now()
+        async with self._uow() as uow:
+            notice = await uow.deliveries.get(delivery_id, lock=True)
+            if notice is None or notice.status != DeliveryStatus.PENDING.value:
+                return
+            notice.status = DeliveryStatus.SENT.value
+            notice.channel = sent.channel.value
+            notice.address_masked = sent.address_masked
+            notice.provider_message_id = sent.provider_message_id[:120]
+            notice.attempts += 1
+            notice.told_amount = sent.amount
+            notice.letter_pdf = sent.pdf
+            notice.sent_at = now
+            notice.updated_at = now
+            notice.last_error = None
+            notice.provider_status = None
+            gifts = None
+            if notice.summary_group_id is not None:
+                gifts = (await uow.read_models.group_totals(notice.summary_group_id)).gifts
+            notice.gifts = gifts
+            await uow.publish(sent_event(notice, now))
+            # a reversal that arrived while the letter was on its way
+            await correct_if_told_wrong(uow, notice, now=now)
+            await uow.commit()
+        log.info(
+            "notifications.delivery.sent",
+            notice_id=str(delivery_id),
+            kind=notice.kind,
+            channel=sent.channel.value,
+        )
+
+    async def _attempt_failed(
+        self,
+        delivery_id: uuid.UUID,
+        target: tuple[Channel, str] | None,
+        error: DeliveryError,
+        pdf: bytes | None,
+    ) -> None:
+        now = _now()
+        async with self._uow() as uow:
+            notice = await uow.deliveries.get(delivery_id, lock=True)
+            if notice is None or notice.status != DeliveryStatus.PENDING.value:
+                return
+            notice.attempts += 1
+            notice.last_error = error.answer
+            notice.provider_status = error.provider_status
+            notice.updated_at = now
+            if target is not None:
+                notice.channel = target[0].value
+                notice.address_masked = target[1]
+            if pdf is not None:
+                notice.letter_pdf = pdf
+            if gives_up(notice.attempts, self._policy.max_attempts):
+                notice.status = DeliveryStatus.FAILED.value
+                await uow.publish(failed_event(notice, now))
+                log.warning(
+                    "notifications.delivery.failed",
+                    notice_id=str(delivery_id),
+                    attempts=notice.attempts,
+                    provider_status=error.provider_status,
+                )
+            else:
+                delay = self._policy.delivery_backoff.delay(notice.attempts)
+                notice.next_attempt_at = now + timedelta(seconds=delay)
+            await uow.commit()
+
+    async def _wait_for_donations(self, delivery_id: uuid.UUID, reason: str) -> None:
+        now = _now()
+        async with self._uow() as uow:
+            notice = await uow.deliveries.get(delivery_id, lock=True)
+            if notice is None or notice.status != DeliveryStatus.PENDING.value:
+                return
+            notice.lookup_failures += 1
+            delay = self._policy.lookup_backoff.delay(notice.lookup_failures)
+            notice.next_attempt_at = now + timedelta(seconds=delay)
+            notice.last_error = (
+                "Chưa lấy được thông tin liên hệ từ dịch vụ tiếp nhận tài trợ; sẽ thử lại "
+                f"({reason})."
+            )
+            notice.updated_at = now
+            await uow.commit()
+        log.info(
+            "notifications.donor_lookup.waiting",
+            notice_id=str(delivery_id),
+            retry_in_s=delay,
+            reason=reason,
+        )
+
+    async def _skip(self, delivery_id: uuid.UUID, reason: SkipReason) -> None:
+        now = _now()
+        async with self._uow() as uow:
+            notice = await uow.deliveries.get(delivery_id, lock=True)
+            if notice is None or notice.status != DeliveryStatus.PENDING.value:
+                return
+            notice.status = DeliveryStatus.SKIPPED.value
+            notice.skip_reason = reason.value
+            notice.last_error = SKIP_REASONS_VI[reason]
+            notice.updated_at = now
+            await uow.commit()
+        log.info("notifications.delivery.skipped", notice_id=str(delivery_id), reason=reason.value)

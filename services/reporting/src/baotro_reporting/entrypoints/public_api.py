@@ -1,0 +1,154 @@
+"""The public JSON API (no login): the statement search; and the news staff write."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from baotro_reporting.adapters.orm import NewsPost
+from baotro_reporting.domain.statement import StatementQueryError
+from baotro_reporting.entrypoints.statement_csv import KIND_LABELS, csv_response
+from baotro_reporting.entrypoints.statement_params import statement_form
+from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
+from baotro_reporting.settings import ReportingSettings
+from baotro_shared.runtime import ServiceRuntime
+from baotro_shared.web.auth import Principal, Role, require_roles
+from baotro_shared.web.problems import ProblemError
+
+router = APIRouter(prefix="/v1")
+
+
+def _runtime(request: Request) -> ServiceRuntime[ReportingUnitOfWork]:
+    runtime: ServiceRuntime[ReportingUnitOfWork] = request.app.state.runtime
+    return runtime
+
+
+def _settings(request: Request) -> ReportingSettings:
+    settings: ReportingSettings = request.app.state.settings
+    return settings
+
+
+Runtime = Annotated[ServiceRuntime[ReportingUnitOfWork], Depends(_runtime)]
+Settings = Annotated[ReportingSettings, Depends(_settings)]
+Editor = Annotated[Principal, Depends(require_roles(Role.FUND_ADMIN))]
+
+
+class StatementLinePublic(BaseModel):
+    date: date
+    kind: str = Field(description="donation | reversal | disbursement")
+    kind_label: str
+    name: str = Field(
+        description='public name or "Nhà hảo tâm ẩn danh"; for a disbursement its purpose'
+    )
+    amount: int = Field(description="đồng; negative for reversals and disbursements")
+    purpose: str
+    memo: str
+
+
+class StatementPagePublic(BaseModel):
+    items: list[StatementLinePublic]
+    page: int
+    size: int
+    total: int
+    total_is_exact: bool
+    has_next: bool
+
+
+@router.get("/public/statement", response_model=StatementPagePublic, tags=["public"])
+async def statement(
+    request: Request,
+    runtime: Runtime,
+    settings: Settings,
+    q: Annotated[str | None, Query(description="tên hoặc nội dung, có dấu hay không")] = None,
+    min: Annotated[str | None, Query(description="số tiền từ (đồng)")] = None,
+    max: Annotated[str | None, Query(description="số tiền đến (đồng)")] = None,
+    date_from: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD")] = None,
+    kind: Annotated[str | None, Query(description="in (thu) | out (chi)")] = None,
+    page: Annotated[str | None, Query()] = None,
+    size: Annotated[str | None, Query()] = None,
+) -> StatementPagePublic:
+    """Sao kê công khai: tìm theo tên/nội dung (không phân biệt dấu, hoa thường), số tiền, ngày."""
+    try:
+        form = statement_form(
+            request, fund_code=settings.fund_code, default_size=settings.statement_page_size
+        )
+    except StatementQueryError as exc:
+        raise ProblemError(422, exc.message) from exc
+    async with runtime.uow() as uow:
+        result = await uow.statement.search(form.query)
+    return StatementPagePublic(
+        items=[
+            StatementLinePublic(
+                date=line.on,
+                kind=line.kind,
+                kind_label=KIND_LABELS.get(line.kind, line.kind),
+                name=line.name,
+                amount=line.amount,
+                purpose=line.purpose,
+                memo=line.memo,
+            )
+            for line in result.lines
+        ],
+        page=result.page,
+        size=result.size,
+        total=result.total,
+        total_is_exact=result.total_is_exact,
+        has_next=result.has_next,
+    )
+
+
+@router.get("/public/statement.csv", tags=["public"], response_class=StreamingResponse)
+async def statement_csv(
+    request: Request, runtime: Runtime, settings: Settings
+) -> StreamingResponse:
+    """The same search as CSV (UTF-8 with BOM), every matching line."""
+    try:
+        form = statement_form(request, fund_code=settings.fund_code, default_size=20)
+    except StatementQueryError as exc:
+        raise ProblemError(422, exc.message) from exc
+    return csv_response(runtime, form.query)
+
+
+class NewsCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=20_000)
+    published_at: datetime | None = None
+
+
+class NewsPublic(BaseModel):
+    id: uuid.UUID
+    title: str
+    body: str
+    published_at: datetime
+
+
+@router.post("/news", response_model=NewsPublic, status_code=status.HTTP_201_CREATED, tags=["news"])
+async def create_news(body: NewsCreate, runtime: Runtime, editor: Editor) -> NewsPublic:
+    """Đăng tin hoạt động lên trang chủ cổng thông tin (quản trị Quỹ)."""
+    post = NewsPost(
+        id=uuid.uuid4(),
+        title=body.title.strip(),
+        body=body.body.strip(),
+        author=editor.sub,
+        published_at=body.published_at or datetime.now(UTC),
+    )
+    async with runtime.uow() as uow:
+        await uow.records.add_news(post)
+        await uow.commit()
+    return NewsPublic(id=post.id, title=post.title, body=post.body, published_at=post.published_at)
+
+
+@router.get("/news", response_model=list[NewsPublic], tags=["news"])
+async def list_news(runtime: Runtime) -> list[NewsPublic]:
+    """Tin hoạt động mới nhất (công khai)."""
+    async with runtime.uow() as uow:
+        posts = await uow.portal.news(limit=50)
+    return [
+        NewsPublic(id=p.id, title=p.title, body=p.body, published_at=p.published_at) for p in posts
+    ]
