@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 
 from baotro_donations.domain.ledger_accounts import BankAccount, Fund, FundLevel
-from baotro_shared.crypto import DEVELOPMENT_INDEX_KEY, DEVELOPMENT_KEYRING, FieldCipher
+from baotro_shared.pii_settings import PiiKeySettings
 from baotro_shared.settings import ServiceSettings
 
 
@@ -79,34 +79,13 @@ THANH_HOA_PROVINCE_FUND = FundConfig(
 """The letter's two accounts (Công văn 2021); configuration, overridable by DONATIONS_FUNDS."""
 
 
-class DonationsSettings(ServiceSettings):
+class DonationsSettings(PiiKeySettings, ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="DONATIONS_", extra="ignore")
 
     service_name: str = "donations"
     port: int = 8002
     funds: list[FundConfig] = Field(default_factory=lambda: [THANH_HOA_PROVINCE_FUND])
     """JSON in DONATIONS_FUNDS; the first fund is the default one."""
-    pii_keys: str = DEVELOPMENT_KEYRING
-    """Keyring of the donors' field encryption: `id:base64(32 bytes),id2:...`."""
-    pii_active_key: str = "dev1"
-    """The key id that encrypts new values."""
-    pii_index_key: str = DEVELOPMENT_INDEX_KEY
-    """HMAC key of the blind indexes (base64), separate from the encryption keys."""
-
-    @model_validator(mode="after")
-    def _refuse_development_keys(self) -> DonationsSettings:
-        if self.environment == "production" and (
-            self.pii_keys == DEVELOPMENT_KEYRING or self.pii_index_key == DEVELOPMENT_INDEX_KEY
-        ):
-            raise ValueError(
-                "DONATIONS_PII_KEYS and DONATIONS_PII_INDEX_KEY must be set in production: "
-                "the development keys are public"
-            )
-        self.cipher()  # fail at start on a malformed keyring, not at the first write
-        return self
-
-    def cipher(self) -> FieldCipher:
-        return FieldCipher.from_settings(self.pii_keys, self.pii_active_key, self.pii_index_key)
 
     def fund(self, code: str) -> FundConfig | None:
         return next((f for f in self.funds if f.code == code), None)
