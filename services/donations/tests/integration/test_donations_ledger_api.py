@@ -149,7 +149,20 @@ async def test_donation_received_events_carry_no_donor_contact_data(
     services: ServiceHarness, make_token: Tokens
 ) -> None:
     books = await _books(services, make_token)
-    donor = uuid.uuid4()
+    created = await books.client.post(
+        "/v1/donors",
+        json={
+            "kind": "person",
+            "display_name": "Nguyễn Văn An",
+            "anonymous": True,
+            "email": "an@example.com",
+            "phone": "0912 345 678",
+            "address": "Số 1 Lê Lợi, phường Hạc Thành",
+        },
+        headers=books.accountant,
+    )
+    assert created.status_code == 201, created.text
+    donor = uuid.UUID(created.json()["id"])
     gift = await books.given(
         amount=750_000,
         donor_id=str(donor),
@@ -167,10 +180,12 @@ async def test_donation_received_events_carry_no_donor_contact_data(
     assert data["receipt_number"] == gift["receipt_number"]
     assert data["target_kind"] == "appeal"
     assert data["restricted"] is True
-    assert data.get("donor_display_name") is None
+    assert data.get("donor_display_name") is None, "the donor asked to stay anonymous"
+    assert data["anonymous"] is True
+    assert data["donor_kind"] == "person"
     assert data.get("public_memo") is None, "a staff memo is internal, never public"
     raw = json.dumps(event, ensure_ascii=False)
-    for secret in ("Nguyễn Văn An", "0912", "an@example.com", "gửi tiền mặt"):
+    for secret in ("Nguyễn Văn An", "0912", "an@example.com", "Lê Lợi", "gửi tiền mặt"):
         assert secret not in raw
 
 

@@ -7,19 +7,15 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
 import structlog
-from sqlalchemy import text, update
+from sqlalchemy import text
 
-from baotro_donations.adapters.orm_ledger import DonationRecord
 from baotro_donations.domain.ledger_accounts import LedgerRefusedError
 from baotro_donations.service_layer.donation_handlers import (
-    RecordDonation,
     fund_of,
-    record_donation_in,
 )
 from baotro_donations.service_layer.party_handlers import (
     DonationContext,
@@ -370,9 +366,7 @@ async def test_campaigns_with_bad_dates_or_funds_are_refused(
 
 
 class Giver:
-    """Records gifts the way the ledger will once `donation_context` is wired into recording:
-    the context is resolved and the gift posted in one transaction, and the donation row gets
-    the context's campaign and pledge (set here until `record_donation_in` stores them)."""
+    """Resolves gift contexts and records gifts through the API."""
 
     def __init__(self, service: RunningService) -> None:
         self.service = service
@@ -391,33 +385,29 @@ class Giver:
             )
 
     async def give(
-        self, amount: int, target_kind: TargetKind, target_id: str, donor_id: str | None = None
+        self,
+        amount: int,
+        target_kind: TargetKind,
+        target_id: str,
+        donor_id: str | None = None,
+        *,
+        headers: dict[str, str],
     ) -> uuid.UUID:
-        async with self.service.runtime.uow() as uow:
-            ctx = await donation_context(
-                uow,
-                target_kind=target_kind,
-                target_id=target_id,
-                donor_id=uuid.UUID(donor_id) if donor_id else None,
-            )
-            command = RecordDonation(
-                fund_code=self.fund.code,
-                channel="cash",
-                amount=amount,
-                received_on=date(2026, 5, 20),
-                target_kind=target_kind,
-                target_id=target_id,
-                donor_id=ctx.donor_id,
-                anonymous=ctx.anonymous,
-            )
-            donation = await record_donation_in(uow, command, fund=self.fund, actor="test")
-            await uow.session.execute(
-                update(DonationRecord)
-                .where(DonationRecord.id == donation.id)
-                .values(campaign_id=ctx.campaign_id, pledge_id=ctx.pledge_id)
-            )
-            await uow.commit()
-        return donation.id
+        """A cash gift through `POST /v1/donations`: recording resolves the context itself."""
+        response = await self.service.client.post(
+            "/v1/donations",
+            json={
+                "channel": "cash",
+                "amount": amount,
+                "received_on": "2026-05-20",
+                "target_kind": target_kind,
+                "target_id": target_id,
+                "donor_id": donor_id,
+            },
+            headers=headers,
+        )
+        assert response.status_code == 201, response.text
+        return uuid.UUID(response.json()["id"])
 
 
 async def test_progress_counts_gifts_per_campaign_and_pledge_net_of_reversals(
@@ -451,10 +441,18 @@ async def test_progress_counts_gifts_per_campaign_and_pledge_net_of_reversals(
     assert str(direct.pledge_id) == school_pledge["id"]
     assert (await giver.context("general", None)).campaign_id is None
 
-    first = await giver.give(20_000_000, "pledge", health_pledge["id"])
-    await giver.give(6_000_000, "campaign", campaign["id"], school["id"])
-    await giver.give(1_000_000, "campaign", campaign["id"], person["id"])
-    await giver.give(500_000, "campaign", other["id"])
+    first = await giver.give(20_000_000, "pledge", health_pledge["id"], headers=desk.accountant)
+    async with desk.service.runtime.engine.connect() as conn:
+        stored = (
+            await conn.execute(
+                text("SELECT campaign_id, pledge_id, donor_id FROM donations WHERE id = :i"),
+                {"i": first},
+            )
+        ).one()
+    assert [str(v) for v in stored] == [campaign["id"], health_pledge["id"], health["id"]]
+    await giver.give(6_000_000, "campaign", campaign["id"], school["id"], headers=desk.accountant)
+    await giver.give(1_000_000, "campaign", campaign["id"], person["id"], headers=desk.accountant)
+    await giver.give(500_000, "campaign", other["id"], headers=desk.accountant)
     reversal = await desk.client.post(
         f"/v1/donations/{first}/reverse",
         json={"amount": 5_000_000, "reason": "Chuyển nhầm, hoàn lại một phần"},

@@ -201,3 +201,23 @@ async def test_a_reversed_gift_shows_the_refund_on_its_receipt(
     rest = await desk.client.post(url, json={"reason": "Hoàn trả"}, headers=desk.accountant)
     assert rest.status_code == 200, rest.text
     assert "Đã hoàn trả toàn bộ 5.000.000 đồng" in await desk.pdf_text(number)
+
+
+async def test_the_receipt_names_the_donor_and_an_anonymous_donor_stays_unnamed(
+    services: ServiceHarness, make_token: Tokens
+) -> None:
+    desk = await _desk(services, make_token)
+    names = {"Công ty TNHH Minh Phát": False, "Trần Thị Bình": True}
+    texts = {}
+    for name, anonymous in names.items():
+        donor = await desk.client.post(
+            "/v1/donors",
+            json={"kind": "person", "display_name": name, "anonymous": anonymous},
+            headers=desk.accountant,
+        )
+        assert donor.status_code == 201, donor.text
+        gift = await desk.given(amount=1_000_000, donor_id=donor.json()["id"])
+        texts[name] = await desk.pdf_text(gift["receipt_number"])
+    assert "Công ty TNHH Minh Phát" in texts["Công ty TNHH Minh Phát"]
+    assert "Trần Thị Bình" not in texts["Trần Thị Bình"]
+    assert "Nhà hảo tâm ẩn danh" in texts["Trần Thị Bình"]

@@ -59,6 +59,9 @@ class StoredDonation:
     in_kind_description: str | None = None
     in_kind_quantity: Decimal | None = None
     in_kind_unit: str | None = None
+    campaign_id: uuid.UUID | None = None
+    pledge_id: uuid.UUID | None = None
+    public_memo: str | None = None
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,9 @@ class DonationOut(BaseModel):
     in_kind_description: str | None
     in_kind_quantity: Decimal | None
     in_kind_unit: str | None
+    campaign_id: uuid.UUID | None = None
+    pledge_id: uuid.UUID | None = None
+    public_memo: str | None = None
     created_at: datetime
     created_by: str
 

@@ -80,8 +80,7 @@ def _fund_config(settings: DonationsSettings, receipt: Receipt) -> FundConfig:
 
 
 async def _pdf_response(receipt: Receipt, settings: DonationsSettings) -> Response:
-    # The donor's name is wired by the donor lookup; until then the receipt says "Nhà hảo tâm".
-    pdf = await receipt_pdf(receipt, _fund_config(settings, receipt), donor_name=None)
+    pdf = await receipt_pdf(receipt, _fund_config(settings, receipt), donor_name=receipt.donor_name)
     number = receipt.donation.receipt_number
     return Response(
         pdf,

@@ -39,7 +39,9 @@ from baotro_donations.domain.ledger_accounts import (
     Restriction,
     RestrictionKind,
 )
+from baotro_donations.domain.public_memo import public_memo
 from baotro_donations.domain.receipt_number import format_receipt_number
+from baotro_donations.service_layer.party_handlers import DonationContext, donation_context
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_shared.events.contracts.donations import (
     DonationReceived,
@@ -80,7 +82,12 @@ class RecordDonation:
     in_kind_quantity: Decimal | None = None
     in_kind_unit: str | None = None
     memo: str | None = None
+    """Staff's note: internal, never public."""
     donation_id: uuid.UUID | None = None
+    transfer_text: str | None = None
+    """The bank transfer's memo as the donor wrote it (bank channel): published masked."""
+    hide_transfer_text: bool = False
+    """Staff hid the memo from the public statement."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,8 @@ class Receipt:
     donation: StoredDonation
     fund_name: str
     reversed_amount: int
+    donor_name: str | None = None
+    """The donor's display name (the receipt is the donor's own document)."""
 
 
 def fund_of(funds: Sequence[Fund], code: str | None) -> Fund:
@@ -185,8 +194,13 @@ async def record_donation_in(
             422, "Ngày nhận tài trợ không được sau ngày hôm nay.", field="received_on"
         )
     _check_currency(command)
-    restriction = restriction_of(command.target_kind, command.target_id, command.restricted)
+    context = await donation_context(
+        uow, target_kind=command.target_kind, target_id=command.target_id, donor_id=command.donor_id
+    )
+    restriction = _restriction_in(command, context, fund)
     asset_account = _asset_account(fund, command)
+    anonymous = command.anonymous or context.anonymous
+    shown_memo = None if command.hide_transfer_text else public_memo(command.transfer_text)
     ledger = await uow.ledger.load_for(fund)
     entry = books.record_donation(
         ledger,
@@ -215,8 +229,8 @@ async def record_donation_in(
         target_kind=command.target_kind,
         target_id=command.target_id,
         restricted=restriction is not None,
-        donor_id=command.donor_id,
-        anonymous=command.anonymous,
+        donor_id=context.donor_id,
+        anonymous=anonymous,
         created_at=now,
         created_by=actor,
         original_currency=command.original_currency,
@@ -224,6 +238,9 @@ async def record_donation_in(
         in_kind_description=command.in_kind_description,
         in_kind_quantity=command.in_kind_quantity,
         in_kind_unit=command.in_kind_unit,
+        campaign_id=context.campaign_id,
+        pledge_id=context.pledge_id,
+        public_memo=shown_memo,
     )
     await uow.ledger.add_donation(donation)
     await uow.publish(
@@ -237,12 +254,40 @@ async def record_donation_in(
             target_kind=command.target_kind,
             target_id=command.target_id,
             restricted=donation.restricted,
-            donor_id=command.donor_id,
+            donor_id=context.donor_id,
+            donor_display_name=None if anonymous else context.donor_public_name,
+            donor_kind=context.donor_kind.value if context.donor_kind else None,
             receipt_number=donation.receipt_number,
-            anonymous=command.anonymous,
+            anonymous=anonymous,
+            campaign_id=context.campaign_id,
+            pledge_id=context.pledge_id,
+            public_memo=shown_memo,
+            original_currency=command.original_currency,
+            original_amount=(
+                str(command.original_amount) if command.original_amount is not None else None
+            ),
         )
     )
     return donation
+
+
+def _restriction_in(
+    command: RecordDonation, context: DonationContext, fund: Fund
+) -> Restriction | None:
+    """The gift's earmark. A campaign's gifts (directly or through a pledge) belong to the
+    campaign's fund and are earmarked for it when the campaign restricts them."""
+    if context.campaign_id is None:
+        return restriction_of(command.target_kind, command.target_id, command.restricted)
+    if context.campaign_fund_code not in (None, fund.code):
+        raise LedgerRefusedError(
+            422,
+            f"Đợt vận động thuộc sổ quỹ {context.campaign_fund_code}, không ghi vào quỹ "
+            f"{fund.code}.",
+            field="fund_code",
+        )
+    if context.campaign_restricted or command.restricted:
+        return Restriction(RestrictionKind.CAMPAIGN, str(context.campaign_id))
+    return None
 
 
 async def _recorded_before(
@@ -347,7 +392,17 @@ async def donation_receipt(
         if donation is None:
             raise LedgerRefusedError(404, f"Không tìm thấy biên lai số {receipt_number}.")
         reversed_amount = await uow.ledger.reversed_amount(donation.entry_id)
-    return Receipt(donation, fund_of(funds, donation.fund_code).name, reversed_amount)
+        donor = (
+            None
+            if donation.donor_id is None
+            else await uow.parties.donor_summary(donation.donor_id)
+        )
+    return Receipt(
+        donation,
+        fund_of(funds, donation.fund_code).name,
+        reversed_amount,
+        donor.display_name if donor else None,
+    )
 
 
 @dataclass(frozen=True)
