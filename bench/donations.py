@@ -3,11 +3,11 @@
 The donations service's own runtime (engine, migrations, unit of work, outbox writer) runs in
 this process on a throw-away PostgreSQL database, without a broker (outbox rows stay pending,
 as while the relay is behind). `workers` tasks call `record_donation` at once, each gift its
-own transaction: validation, the entry with its postings and day totals, the gap-free receipt
-number (counter row lock), the donation row and `donation.received` in the outbox. Three
-funds; gifts dated over the past year in order (a statement at a time); most unrestricted,
-some earmarked for appeals, campaigns, sponsorships and children's cases; bank gifts carry a
-donation id (as reconciliation sends them), so the idempotency check is in the path.
+own transaction: validation, donor and campaign look-ups, the entry with its postings and pot
+totals, the gap-free receipt number (counter row lock), the donation row and
+`donation.received` in the outbox. Three funds; gifts dated over the past year in order (a
+statement at a time); most unrestricted, some earmarked for appeals, campaigns, sponsorships
+and children's cases; bank gifts carry a donation id (as reconciliation sends them).
 
 Baseline: the same donation rows into a bare table with the same columns and only a primary
 key, by multi-row INSERT (1,000 rows a statement, one connection) and by COPY. At full size:
@@ -34,6 +34,8 @@ import asyncpg  # type: ignore[import-untyped]
 
 from baotro_donations.bootstrap import build_runtime
 from baotro_donations.domain import ledger as books
+from baotro_donations.domain.campaigns import CampaignKind
+from baotro_donations.domain.donors import DonorKind
 from baotro_donations.domain.ledger_accounts import Fund, Purpose, Restriction, RestrictionKind
 from baotro_donations.service_layer.donation_handlers import (
     RecordDonation,
@@ -41,6 +43,12 @@ from baotro_donations.service_layer.donation_handlers import (
     record_donation,
     reverse_donation,
     today_in_vietnam,
+)
+from baotro_donations.service_layer.party_handlers import (
+    DonorFields,
+    OpenCampaign,
+    create_donor,
+    open_campaign,
 )
 from baotro_donations.settings import (
     THANH_HOA_PROVINCE_FUND,
@@ -74,19 +82,34 @@ COMMUNES = [
 ]
 AMOUNTS = (50_000, 100_000, 100_000, 200_000, 200_000, 300_000, 500_000, 500_000, 1_000_000)
 APPEALS = [str(uuid.UUID(int=0xA11 << 64 | n)) for n in range(40)]
-CAMPAIGNS = ["thang-hanh-dong-2026", "tet-2027", "mot-ngay-luong-2026"]
+CAMPAIGNS = (
+    ("Tháng hành động vì trẻ em", CampaignKind.ACTION_MONTH, True),
+    ("Tết yêu thương", CampaignKind.TET, False),
+    ("Một ngày lương vì trẻ em", CampaignKind.ONE_DAY_SALARY, False),
+)
+"""Opened in the province fund: (name, kind, restricted)."""
+DONORS = 1_000
 
 
-def _gift(rng: random.Random, index: int, count: int, first_day: date) -> RecordDonation:
+@dataclass(frozen=True)
+class Parties:
+    """The donors and campaigns the gifts name (created through the service layer)."""
+
+    donors: list[uuid.UUID]
+    campaigns: list[str]
+
+
+def _gift(
+    rng: random.Random, index: int, count: int, first_day: date, parties: Parties
+) -> RecordDonation:
     """One realistic gift: 80 % province fund, 75 % unrestricted, 88 % by bank."""
     fund = "TH" if rng.random() < 0.8 else COMMUNES[rng.randrange(2)].code
     roll = rng.random()
     target: dict[str, Any] = {}
     if roll < 0.12:
         target = {"target_kind": "appeal", "target_id": rng.choice(APPEALS), "restricted": True}
-    elif roll < 0.18:
-        target = {"target_kind": "campaign", "target_id": rng.choice(CAMPAIGNS)}
-        target["restricted"] = rng.random() < 0.5
+    elif roll < 0.18 and fund == "TH":  # the campaign decides whether its gifts are earmarked
+        target = {"target_kind": "campaign", "target_id": rng.choice(parties.campaigns)}
     elif roll < 0.22:
         target = {"target_kind": "sponsorship", "target_id": f"S-{rng.randrange(200)}"}
         target["restricted"] = True
@@ -98,7 +121,7 @@ def _gift(rng: random.Random, index: int, count: int, first_day: date) -> Record
         "fund_code": fund,
         "amount": amount,
         "received_on": first_day + timedelta(days=index * 365 // count),
-        "donor_id": uuid.UUID(int=rng.getrandbits(128)) if rng.random() < 0.4 else None,
+        "donor_id": rng.choice(parties.donors) if rng.random() < 0.4 else None,
         "anonymous": rng.random() < 0.1,
         **target,
     }
@@ -117,12 +140,12 @@ def _gift(rng: random.Random, index: int, count: int, first_day: date) -> Record
     )
 
 
-def gifts(count: int, today: date, seed: int = 2026) -> Iterator[RecordDonation]:
+def gifts(count: int, today: date, parties: Parties, seed: int = 2026) -> Iterator[RecordDonation]:
     """`count` gifts dated from a year ago to `today`, generated lazily (the same every run)."""
     rng = random.Random(seed)
     first_day = today - timedelta(days=364)
     for index in range(count):
-        yield _gift(rng, index, count, first_day)
+        yield _gift(rng, index, count, first_day, parties)
 
 
 @dataclass(frozen=True)
@@ -179,10 +202,39 @@ class DonationsScale:
         self.province = self.funds[0]
         self.dsn = dsn
 
+    async def open_parties(self) -> None:
+        """Donors (persons, enterprises, units) and the province fund's campaigns."""
+        kinds = (DonorKind.PERSON,) * 8 + (DonorKind.ENTERPRISE, DonorKind.UNIT)
+        donors = [
+            await create_donor(
+                self.runtime.uow(),
+                DonorFields(kind=kinds[n % len(kinds)], display_name=f"Nhà tài trợ {n}"),
+                actor=ACTOR,
+            )
+            for n in range(DONORS)
+        ]
+        today = today_in_vietnam()
+        campaigns = [
+            await open_campaign(
+                self.runtime.uow(),
+                OpenCampaign(
+                    fund_code="TH",
+                    name=name,
+                    kind=kind,
+                    starts_on=today - timedelta(days=364),
+                    ends_on=today,
+                    restricted=restricted,
+                ),
+                actor=ACTOR,
+            )
+            for name, kind, restricted in CAMPAIGNS
+        ]
+        self.parties = Parties([d.id for d in donors], [str(c.id) for c in campaigns])
+
     async def post(self, count: int, workers: int, say: Callable[[str], None]) -> PostRun:
         """Post `count` gifts with `workers` concurrent tasks, sampling what the database
         connections are doing meanwhile."""
-        source = gifts(count, today_in_vietnam())
+        source = gifts(count, today_in_vietnam(), self.parties)
         latencies: array.array[float] = array.array("d")
         stamps: array.array[float] = array.array("d")
         step = max(1, count // 10)
@@ -311,12 +363,12 @@ class DonationsScale:
                 ", ".join(f"${i}::{t}[]" for i, t in enumerate(BARE_TYPES, start=1)),
             )
             started = time.perf_counter()
-            for batch in _bare_batches(count):
+            for batch in _bare_batches(count, self.parties):
                 await conn.execute(insert, *zip(*batch, strict=True))
             insert_rate = count / (time.perf_counter() - started)
             await conn.execute("TRUNCATE bare_donations")
             started = time.perf_counter()
-            for batch in _bare_batches(count):
+            for batch in _bare_batches(count, self.parties):
                 await conn.copy_records_to_table(
                     "bare_donations", records=batch, columns=BARE_COLUMNS
                 )
@@ -326,11 +378,11 @@ class DonationsScale:
         return insert_rate, copy_rate
 
 
-def _bare_batches(count: int) -> Iterator[list[tuple[Any, ...]]]:
+def _bare_batches(count: int, parties: Parties) -> Iterator[list[tuple[Any, ...]]]:
     """The donation rows of `gifts(count)`, as the service stores them, `BATCH` at a time."""
     now = datetime.now(UTC)
     batch: list[tuple[Any, ...]] = []
-    for seq, g in enumerate(gifts(count, today_in_vietnam()), start=1):
+    for seq, g in enumerate(gifts(count, today_in_vietnam(), parties), start=1):
         account = {"bank": f"112.{g.bank_account}", "cash": "111", "in_kind": "152"}[g.channel]
         batch.append(
             (
@@ -406,6 +458,7 @@ async def measure_donations(
     bench = DonationsScale(settings, url)
     try:
         await bench.runtime.migrate()
+        await bench.open_parties()
         say(f"donations: {count:,} gifts through record_donation, {workers} concurrent tasks")
         reset_peak()
         cpu, pg = cpu_seconds(), postgres_cpu_seconds()
@@ -477,7 +530,7 @@ def donations_section(r: DonationsScaleResult) -> Section:
         "balances as of today",
         _pair(r.balances_today),
         _pair(r.balances_from_postings),
-        f"ledger_balances of the province fund from the day totals; baseline: the old "
+        f"ledger_balances of the province fund from the pot totals; baseline: the old "
         f"SUM over every posting ({r.balances_from_postings.count} runs)",
     )
     s.add("balances as of 180 days ago", _pair(r.balances_past), "", "p50 / p99")
@@ -510,13 +563,15 @@ DONATIONS_METHOD = """\
 * Donations (section 6): the donations runtime in the bench process (engine pool 10 + 10,
   migrations, unit of work, outbox writer; no broker, no relay) on a throw-away database;
   {workers} tasks call record_donation (the operation reconciliation calls) in turn, each
-  gift one transaction with its receipt number and outbox row. Gifts: 80 % province fund,
-  20 % two commune funds; 75 % unrestricted, the rest earmarked for 40 appeals, 3
-  campaigns, 200 sponsorships, 300 cases; 88 % bank (with a donation id), 9 % cash, 3 % in
-  kind; dated over the past year in order. Baseline: the donation rows alone into a bare
-  table (same columns, primary key only). Reads are timed sequentially after ANALYZE.
+  gift one transaction with its receipt number and outbox row. First {donors:,} donors and 3
+  campaigns of the province fund (one earmarks its gifts) are created through the service
+  layer. Gifts: 80 % province fund, 20 % two commune funds; 75 % unrestricted, the rest for
+  40 appeals, the campaigns, 200 sponsorships, 300 cases; 40 % name a donor; 88 % bank
+  (with a donation id), 9 % cash, 3 % in kind; dated over the past year in order.
+  Baseline: the donation rows alone into a bare table (same columns, primary key only).
+  Reads are timed one after another after ANALYZE.
 """
 
 
 def donations_method(r: DonationsScaleResult) -> str:
-    return DONATIONS_METHOD.format(workers=r.workers)
+    return DONATIONS_METHOD.format(workers=r.workers, donors=DONORS)

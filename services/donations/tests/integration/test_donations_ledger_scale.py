@@ -49,8 +49,8 @@ from baotro_shared.testing.harness import ServiceHarness
 
 Runtime = ServiceRuntime[DonationsUnitOfWork]
 APPEAL = Restriction(RestrictionKind.APPEAL, "A-7")
-CAMPAIGN = Restriction(RestrictionKind.CAMPAIGN, "TET-2027")
-RESTRICTIONS: tuple[Restriction | None, ...] = (None, APPEAL, CAMPAIGN)
+SPONSORSHIP = Restriction(RestrictionKind.SPONSORSHIP, "S-9")
+RESTRICTIONS: tuple[Restriction | None, ...] = (None, APPEAL, SPONSORSHIP)
 MONEY = ("111", "112.KBNN", "112.AGRIBANK")
 START = date(2026, 1, 5)
 TABLES = (
