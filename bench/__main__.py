@@ -16,8 +16,10 @@ from bench.donations import (
 )
 from bench.environment import quiet_logs
 from bench.infra import throwaway_databases
+from bench.notifications import run_notifications
+from bench.notifications_results import notifications_method, notifications_section
 from bench.portal import portal_section, run_portal
-from bench.report import Results, render_report
+from bench.report import Results, header, render_report
 from bench.table import render
 
 
@@ -41,11 +43,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     with _runner(config.loop) as runner:
         results, donations = runner.run(_run(config))
         portal = runner.run(run_portal(config.postgres_dsn)) if "portal" in config.phases else None
-    report = render_report(results)
+        notifications = (
+            runner.run(run_notifications(config.postgres_dsn, full=config.notifications_full))
+            if "notifications" in config.phases
+            else None
+        )
+    alone = config.phases == ("donations",)
+    report = f"{header(results)}\n\n" if alone else render_report(results)
     if donations is not None:
-        report += f"\n{render([donations_section(donations)])}\n{donations_method(donations)}"
+        report += f"{render([donations_section(donations)])}\nMethod\n{donations_method(donations)}"
     if portal is not None:
         report += f"\n{render([portal_section(portal)])}"
+    if notifications is not None:
+        report += f"\n{render([notifications_section(notifications)])}\n{notifications_method()}"
     print(report, end="", flush=True)
     return 0
 

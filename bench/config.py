@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
-PHASES = ("relay", "latency", "inprocess", "registry", "donations", "portal")
+PHASES = ("relay", "latency", "inprocess", "registry", "donations", "portal", "notifications")
 
 
 def _env_float(name: str, default: float) -> float:
@@ -41,6 +41,7 @@ class BenchConfig:
     donations_count: int
     donations_workers: int
     phases: tuple[str, ...]
+    notifications_full: bool = False
 
 
 def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
@@ -176,6 +177,18 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         help="latency = services as subprocesses (the headline); inprocess = the in-process "
         "variant; registry = the registry scale phase",
     )
+    p.add_argument(
+        "--notifications-full",
+        action="store_true",
+        default=os.environ.get("BENCH_NOTIFICATIONS_FULL", "0") == "1",
+        help="notifications phase at the issue's size: 200 gifts/s for 60 s (default 50/s, 10 s)",
+    )
+    p.add_argument(
+        "--no-notifications",
+        action="store_true",
+        default=os.environ.get("BENCH_NOTIFICATIONS", "1") == "0",
+        help="skip the notifications phase of the default run",
+    )
     p.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test of the bench")
     a = p.parse_args(argv)
     if a.quick:
@@ -194,6 +207,7 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         phases += ("registry",) if a.registry_scale else ()
         phases += () if a.no_donations else ("donations",)
         phases += ("portal",) if os.environ.get("BENCH_PORTAL", "0") == "1" else ()
+        phases += () if a.no_notifications else ("notifications",)
     if a.quick:
         a.registry_children = min(a.registry_children, 2_000)
         a.registry_list_queries = min(a.registry_list_queries, 30)
@@ -219,4 +233,5 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         donations_count=max(100, a.donations_count),
         donations_workers=max(1, a.donations_workers),
         phases=phases,
+        notifications_full=a.notifications_full,
     )

@@ -22,6 +22,7 @@ import httpx
 from baotro_shared.broker_process import free_port
 from baotro_shared.settings import DEVELOPMENT_SIGNING_KEY
 from bench.latency_processes import ServiceProcess
+from bench.procstat import cpu_seconds_of
 
 READY_TIMEOUT_S = 90.0
 DIRECTOR = "Lê Văn Minh"
@@ -78,16 +79,23 @@ def service_env(
 
 @dataclass
 class Neighbours:
-    service: ServiceProcess
+    services: list[ServiceProcess]
+    """The notifications service: one process, or replicas sharing its database."""
     donors: ServiceProcess
 
 
 @contextlib.asynccontextmanager
 async def running_notifications(
-    *, database_url: str, bootstrap: str, smtp_port: int, settings: dict[str, str]
+    *,
+    database_url: str,
+    bootstrap: str,
+    smtp_port: int,
+    settings: dict[str, str],
+    replicas: int = 1,
 ) -> AsyncIterator[Neighbours]:
     """The donors API stand-in and the notifications service (with `settings` on top of the
-    bench's), ready; stopped on exit. Logs are kept (and named on stderr) after a failure."""
+    bench's; `replicas` processes on one database, started one after the other so that one
+    migrates), ready; stopped on exit. Logs are kept (and named on stderr) after a failure."""
     var = Path(tempfile.mkdtemp(prefix="baotro-bench-notifications-"))
     started: list[ServiceProcess] = []
     failed = True
@@ -101,27 +109,30 @@ async def running_notifications(
             donors_port,
         )
         started.append(donors)
-        port = free_port()
-        env = service_env(
-            database_url=database_url,
-            port=port,
-            bootstrap=bootstrap,
-            smtp_port=smtp_port,
-            donors_url=donors.url,
-            var=var,
-        )
-        env.update(settings)
-        service = _spawn(
-            "notifications",
-            [sys.executable, *os.environ.get("BENCH_PROFILE_ARGS", "").split(), "-m", "baotro_notifications"],
-            env,
-            var / "notifications.log",
-            port,
-        )
-        started.append(service)
         await _wait_ready(donors, "/healthz")
-        await _wait_ready(service, "/readyz")
-        yield Neighbours(service, donors)
+        services: list[ServiceProcess] = []
+        for index in range(replicas):
+            port = free_port()
+            env = service_env(
+                database_url=database_url,
+                port=port,
+                bootstrap=bootstrap,
+                smtp_port=smtp_port,
+                donors_url=donors.url,
+                var=var,
+            )
+            env.update(settings)
+            service = _spawn(
+                "notifications" if index == 0 else f"notifications {index + 1}",
+                [sys.executable, "-m", "baotro_notifications"],
+                env,
+                var / f"notifications-{index + 1}.log",
+                port,
+            )
+            started.append(service)
+            services.append(service)
+            await _wait_ready(service, "/readyz")
+        yield Neighbours(services, donors)
         failed = any(s.process.poll() is not None for s in started)
     finally:
         for process in reversed(started):
@@ -146,3 +157,20 @@ def descendants(pid: int) -> list[int]:
             found.extend(kids)
             queue.extend(kids)
     return found
+
+
+def postgres_backends_cpu(marker: str) -> dict[int, float]:
+    """CPU seconds so far of the PostgreSQL backends serving databases named with `marker`
+    (their command line carries the database name)."""
+    out: dict[int, float] = {}
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes()
+        except OSError:
+            continue
+        if not text.startswith(b"postgres:") or marker.encode() not in text:
+            continue
+        seconds = cpu_seconds_of(int(cmdline.parent.name))
+        if seconds is not None:
+            out[int(cmdline.parent.name)] = seconds
+    return out

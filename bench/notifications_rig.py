@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, MetaData, String, Table, Uuid, insert
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, Uuid, insert, select
 
 from baotro_shared.db import UtcDateTime, create_engine, session_factory
 from baotro_shared.events.catalogue import load_contracts
@@ -148,6 +148,19 @@ class DonationsOutbox:
         if self._producer is not None:
             await self._producer.stop()
         await self._engine.dispose()
+
+    async def published(self) -> dict[uuid.UUID, tuple[str, float]]:
+        """donation id → (event id, when the relay marked it published) for published rows."""
+        outbox = self._tables.outbox
+        async with self._sessions() as session:
+            rows = (
+                await session.execute(
+                    select(outbox.c.key, outbox.c.event_id, outbox.c.published_at).where(
+                        outbox.c.published_at.is_not(None)
+                    )
+                )
+            ).all()
+        return {uuid.UUID(r[0]): (r[1], r[2].timestamp()) for r in rows}
 
     async def record(self) -> None:
         """One gift, one transaction: the donation row and its event in the outbox."""

@@ -50,7 +50,7 @@ from bench.environment import quiet_logs
 from bench.infra import running_broker, throwaway_databases
 from bench.portal_data import LoadTimes, load_statement, migrate, prepare_kept
 from bench.portal_load import LoadResult, Request, person, run_clients, search_request
-from bench.portal_server import start_server
+from bench.portal_server import CpuProbe, start_server
 from bench.stats import Summary
 from bench.table import Section, render
 
@@ -167,6 +167,7 @@ def _static(_rng: random.Random) -> Request:
 
 async def _measure_server(url: str, options: PortalOptions) -> dict[str, LoadResult]:
     port = free_port()
+    dsn = url.replace("postgresql+asyncpg", "postgresql")
     clients, duration = options.clients, options.duration_s
     with running_broker() as broker:
         server = await start_server(
@@ -180,6 +181,7 @@ async def _measure_server(url: str, options: PortalOptions) -> dict[str, LoadRes
         )
         try:
             await _wait_healthy(port)
+            probe = CpuProbe(server.pid, dsn, dsn.rsplit("/", 1)[1])
             runs: dict[str, LoadResult] = {}
             plan = (
                 ("search", STATEMENT_API, search_request, clients, duration),
@@ -189,7 +191,9 @@ async def _measure_server(url: str, options: PortalOptions) -> dict[str, LoadRes
             )
             for name, path, request, count, seconds in plan:
                 say(f"portal: {count} client(s) on {path} for {seconds:g} s")
-                runs[name] = await run_clients(port, count, seconds, request, path=path)
+                runs[name] = await run_clients(
+                    port, count, seconds, request, path=path, probe=probe
+                )
             return runs
         finally:
             server.terminate()
@@ -246,7 +250,8 @@ def portal_section(result: PortalResult) -> Section:
             "load (COPY) / index build",
             f"{result.load.copy_s:.1f} s",
             f"{result.load.index_s:.1f} s",
-            "indexes: word vector GIN, trigram GIN, order (date, time, id), amount",
+            "COPY computes the generated word vector; indexes: words (GIN), (fund, date, time, "
+            "id), (fund, amount)",
         )
     for name, s in (("p50", search.p50), ("p95", search.p95), ("p99", search.p99)):
         baseline = {"p50": static.p50, "p95": static.p95, "p99": static.p99}[name]
@@ -280,6 +285,21 @@ def portal_section(result: PortalResult) -> Section:
             _ms(Summary.of(alone_ms)) if alone_ms else "",
             f"{len(values)} searches at {o.clients} clients; baseline: 1 client alone",
         )
+    for name, run in (
+        ("search", result.search),
+        ("/sao-ke", result.page),
+        ("static", result.static),
+        ("alone", result.alone),
+    ):
+        cpu = run.cpu_ms_per_request()
+        if cpu is not None:
+            section.add(
+                f"CPU per request, {name}",
+                f"{cpu.server + cpu.postgres:.2f} ms",
+                "",
+                f"server {cpu.server:.2f} ms + PostgreSQL {cpu.postgres:.2f} ms; clients "
+                f"{cpu.client:.2f} ms (all {os.cpu_count()} cores, whatever the load)",
+            )
     alone = Summary.of(result.alone.all_ms)
     section.add(
         "1 client alone p50/p95/p99",

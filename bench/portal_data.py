@@ -199,6 +199,7 @@ async def prepare_kept(
     plain = url.replace("postgresql+asyncpg", "postgresql")
     connection = await asyncpg.connect(plain)
     try:
+        await connection.execute("ANALYZE statement_line")  # a new column has no statistics
         present = await connection.fetchval("SELECT count(*) FROM statement_line")
     finally:
         await connection.close()

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 import httptools  # type: ignore[import-not-found,unused-ignore]
 
 from baotro_reporting.domain.statement import search_text
+from bench.portal_server import CpuProbe, CpuSeconds
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Ngọc", "Thu", "Hữu", "Thanh", "Quang", "Hồng"]
@@ -155,6 +156,15 @@ class LoadResult:
     errors: int = 0
     load_average: tuple[float, float] = (0.0, 0.0)
     """The 1-minute load average when the run started and when it ended."""
+    cpu: CpuSeconds | None = None
+    """CPU spent during the timed window by the server, its PostgreSQL backends, the clients."""
+
+    def cpu_ms_per_request(self) -> CpuSeconds | None:
+        done = len(self.all_ms) + self.errors
+        if self.cpu is None or not done:
+            return None
+        c = self.cpu
+        return CpuSeconds(c.server * 1000 / done, c.postgres * 1000 / done, c.client * 1000 / done)
 
     @property
     def all_ms(self) -> list[float]:
@@ -173,12 +183,24 @@ async def run_clients(
     *,
     path: str,
     warmup_s: float = 2.0,
+    probe: CpuProbe | None = None,
 ) -> LoadResult:
     """`clients` loops, one request at a time each, timed for `duration_s` after a warm-up."""
     result = LoadResult(clients=clients)
     warm_until = time.perf_counter() + warmup_s
     stop_at = warm_until + duration_s
     started_load = os.getloadavg()[0]
+    stopped = asyncio.Event()
+
+    async def account() -> None:
+        if probe is None:
+            return
+        await asyncio.sleep(max(0.0, warm_until - time.perf_counter()))
+        before = await probe.sample()
+        watching = asyncio.create_task(probe.watch(stopped))
+        await stopped.wait()
+        await watching
+        result.cpu = (await probe.sample()) - before
 
     async def client(seed: int) -> None:
         rng = random.Random(seed)
@@ -198,7 +220,10 @@ async def run_clients(
         finally:
             await connection.close()
 
+    accounting = asyncio.create_task(account())
     await asyncio.gather(*(client(seed) for seed in range(clients)))
+    stopped.set()
+    await accounting
     result.seconds = duration_s
     result.load_average = (started_load, os.getloadavg()[0])
     return result

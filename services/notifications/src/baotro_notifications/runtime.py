@@ -66,6 +66,7 @@ def render_pool(settings: NotificationsSettings) -> ProcessPoolExecutor | None:
         settings.render_processes,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=warm_up_renderer,
+        max_tasks_per_child=settings.render_process_max_letters,
     )
 
 

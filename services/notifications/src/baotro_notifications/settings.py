@@ -46,7 +46,11 @@ class NotificationsSettings(ServiceSettings):
     kept. Printed letters (channel post) are always rendered at send time."""
     render_processes: int = Field(0, ge=0)
     """0: PDFs are rendered in a worker thread of the service (WeasyPrint is mostly Python: one
-    core at most, shared with the rest of the service); N: in a pool of N worker processes."""
+    core at most, shared with the rest of the service); N: in a pool of N worker processes,
+    at a lower CPU priority than the service (its API and consumer stay responsive)."""
+    render_process_max_letters: int = Field(500, ge=1)
+    """A render process is replaced after this many PDFs: WeasyPrint's memory grows by about
+    0.25 MiB per letter and is never given back (a process stays under ~300 MiB this way)."""
 
     # SMS through eSMS.vn (JSON API SendMultipleMessage_V4_post_json); None = no SMS
     sms_url: str | None = None

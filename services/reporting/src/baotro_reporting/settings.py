@@ -38,6 +38,8 @@ class ReportingSettings(ServiceSettings):
     general_memo: str = Field("UNG HO QUY BTTE THANH HOA", max_length=25)
     """The memo of the general VietQR code on /ung-ho (25 ASCII characters at most)."""
     statement_page_size: int = Field(20, ge=1, le=100)
+    portal_figures_ttl_s: float = Field(30.0, ge=0)
+    """How old the home page's totals and campaign progress may be (0: computed each time)."""
 
     def vietqr_account(self) -> PublicAccount | None:
         return next((a for a in self.accounts if a.bin), None)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.policy
+import functools
 import time
 import uuid
 from collections.abc import Mapping
@@ -55,6 +57,22 @@ class Sender(Protocol):
     async def send(self, to: str, message: Outgoing) -> str:
         """Hand `message` to the provider for `to`; the provider's message id."""
         ...
+
+
+@functools.lru_cache(maxsize=64)
+def folded_header(name: str, value: str) -> str:
+    """`value` as the e-mail package writes it (RFC 2047 encoded words, lines ≤ 78), computed
+    once per value. Folding an address header with a Vietnamese display name costs ~6 ms of
+    CPU in Python's e-mail package, more than the rest of a letter's message together; the
+    sender and the subjects are the same for every letter."""
+    policy = email.policy.default
+    text: str = policy.header_factory(name, value).fold(policy=policy)
+    return text[len(name) + 2 :].rstrip("\r\n")
+
+
+def _set_constant_header(mail: EmailMessage, name: str, value: str) -> None:
+    """Set a header that is the same for many letters, folded once (see `folded_header`)."""
+    mail.set_raw(name, folded_header(name, value))
 
 
 class SmtpConnections:
@@ -137,11 +155,11 @@ class EmailSender:
 
     def build(self, to: str, message: Outgoing) -> EmailMessage:
         mail = EmailMessage()
-        mail["Subject"] = message.subject
-        mail["From"] = self._s.mail_from
+        _set_constant_header(mail, "Subject", message.subject)
+        _set_constant_header(mail, "From", self._s.mail_from)
         mail["To"] = to
         if self._s.mail_reply_to:
-            mail["Reply-To"] = self._s.mail_reply_to
+            _set_constant_header(mail, "Reply-To", self._s.mail_reply_to)
         mail["Date"] = formatdate(localtime=False)
         mail["Message-ID"] = make_msgid(idstring=message.notice_id.hex, domain="baotro.vn")
         mail.set_content(message.text)

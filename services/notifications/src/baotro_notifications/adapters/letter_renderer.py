@@ -6,6 +6,7 @@ and the parameters of the Zalo ZNS template."""
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from concurrent.futures import Executor
 
@@ -33,9 +34,15 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+RENDER_PROCESS_NICENESS = 10
+"""Render processes yield the CPU to the service itself (API, consumer, dispatcher): letters
+can wait a few seconds, requests and events should not."""
+
+
 def warm_up_renderer() -> None:
-    """Run once in each render process: load WeasyPrint, Pango and the fonts before the
-    first letter needs them."""
+    """Run once in each render process: lower its CPU priority, and load WeasyPrint, Pango
+    and the fonts before the first letter needs them."""
+    os.nice(RENDER_PROCESS_NICENESS)
     render_pdf("<p>Quỹ Bảo trợ trẻ em</p>")
 
 

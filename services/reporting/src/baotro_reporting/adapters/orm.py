@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Computed,
     Date,
     ForeignKey,
     Index,
@@ -21,8 +22,10 @@ from sqlalchemy import (
     Text,
     Uuid,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from baotro_reporting.adapters.statement_words import WordVector
 from baotro_shared.db import UtcDateTime
 from baotro_shared.messaging.tables import BigId, messaging_tables
 
@@ -191,8 +194,10 @@ class PaymentCodeView(Base):
 class StatementLineRow(Base):
     """A line of the public statement. `amount` is the magnitude; `kind` gives the sign.
 
-    `search_text` is the folded name and memo (no diacritics, lower case); PostgreSQL indexes
-    it with trigrams (pg_trgm, GIN) so `LIKE '%nguyen van a%'` stays fast at millions of lines.
+    `search_text` is the folded name and memo (no diacritics, lower case). PostgreSQL derives
+    `search_vector` from it (its words and pairs of neighbouring words, see
+    `statement_words`) and indexes it with GIN; SQLite searches `search_text` with LIKE.
+    The other indexes lead with the fund, which every public search filters on.
     """
 
     __tablename__ = "statement_line"
@@ -210,18 +215,18 @@ class StatementLineRow(Base):
     memo: Mapped[str] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text)
     donation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    search_vector: Mapped[str | None] = mapped_column(
+        TSVECTOR().with_variant(Text(), "sqlite"), Computed(WordVector()), deferred=True
+    )
 
     __table_args__ = (
-        Index("ix_statement_line_order", "line_date", "recorded_at", "id"),
-        Index("ix_statement_line_amount", "amount"),
+        Index("ix_statement_line_fund_order", "fund_code", "line_date", "recorded_at", "id"),
+        Index("ix_statement_line_fund_amount", "fund_code", "amount"),
         Index("ix_statement_line_donation", "donation_id"),
-        Index(
-            "ix_statement_line_search_trgm",
-            "search_text",
-            postgresql_using="gin",
-            postgresql_ops={"search_text": "gin_trgm_ops"},
-        ),
+        Index("ix_statement_line_words", "search_vector", postgresql_using="gin"),
     )
+    # the vector is PostgreSQL's business: an insert does not read it back
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012 - SQLAlchemy's own attribute
 
 
 class NewsPost(Base):

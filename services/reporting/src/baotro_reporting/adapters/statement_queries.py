@@ -1,4 +1,12 @@
-"""Searching the public statement: folded words, amount and date ranges, pages, a stream."""
+"""Searching the public statement: words, amount and date ranges, pages, a stream.
+
+On PostgreSQL the words typed are looked up in the GIN-indexed word vector (see
+`statement_words`); on SQLite `search_text` is matched with LIKE. A page's total is counted
+only as far as it matters: up to COUNT_STEP lines for the first pages ("Hơn 50 dòng"), then
+in steps of COUNT_STEP as the pages go deeper, never past MAX_RESULT_WINDOW: counting every
+match of a common word would visit hundreds of thousands of lines. The SQL is built once per
+shape of search (`statement_sql`).
+"""
 
 from __future__ import annotations
 
@@ -6,54 +14,26 @@ import uuid
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, Select, func, literal, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from baotro_reporting.adapters.orm import AppealView, CampaignView, StatementLineRow
+from baotro_reporting.adapters.orm import AppealView, CampaignView
+from baotro_reporting.adapters.statement_sql import (
+    chunk_statement,
+    count_limit,
+    page_statement,
+    shape_and_values,
+)
 from baotro_reporting.domain.labels import PURPOSES, TARGETS, label
 from baotro_reporting.domain.statement import (
-    MAX_RESULT_WINDOW,
     LineKind,
     StatementLine,
     StatementPage,
     StatementQuery,
 )
-from baotro_shared.db import UtcDateTime
 
-S = StatementLineRow
-_COLUMNS = (
-    S.id,
-    S.kind,
-    S.fund_code,
-    S.line_date,
-    S.name,
-    S.amount,
-    S.purpose_kind,
-    S.purpose_ref,
-    S.memo,
-)
-_ORDER = (S.line_date.desc(), S.recorded_at.desc(), S.id.desc())
 STREAM_CHUNK = 2_000
-
-
-def _filtered(statement: Select[Any], query: StatementQuery) -> Select[Any]:
-    if query.fund_code:
-        statement = statement.where(S.fund_code == query.fund_code)
-    if (pattern := query.pattern) is not None:
-        statement = statement.where(S.search_text.like(pattern, escape="\\"))
-    if query.min_amount is not None:
-        statement = statement.where(S.amount >= query.min_amount)
-    if query.max_amount is not None:
-        statement = statement.where(S.amount <= query.max_amount)
-    if query.date_from is not None:
-        statement = statement.where(S.line_date >= query.date_from)
-    if query.date_to is not None:
-        statement = statement.where(S.line_date <= query.date_to)
-    if query.kind == "in":
-        statement = statement.where(S.kind != LineKind.DISBURSEMENT)
-    elif query.kind == "out":
-        statement = statement.where(S.kind == LineKind.DISBURSEMENT)
-    return statement
+_CUSTOM_PLANS = "baotro_reporting.custom_plans"
 
 
 class PurposeLabels:
@@ -115,52 +95,51 @@ def _line(row: Any, labels: PurposeLabels) -> StatementLine:
 class StatementQueries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._postgres = session.get_bind().dialect.name == "postgresql"
+
+    async def _connection(self) -> AsyncConnection:
+        """The session's connection. On PostgreSQL a public search, when it is the first thing
+        the session does, runs without BEGIN and ROLLBACK (two round trips fewer), and is
+        planned for its own words every time: a generic plan of the prepared statement would
+        sort thousands of lines for a common word or walk the whole date index for a rare one.
+        """
+        if not self._postgres or self._session.in_transaction():
+            return await self._session.connection()
+        connection = await self._session.connection(
+            execution_options={"isolation_level": "AUTOCOMMIT"}
+        )
+        if not connection.info.get(_CUSTOM_PLANS):
+            await connection.exec_driver_sql("SET plan_cache_mode = force_custom_plan")
+            connection.info[_CUSTOM_PLANS] = True
+        return connection
 
     async def search(self, query: StatementQuery) -> StatementPage:
-        """One page, newest first; the total is counted up to MAX_RESULT_WINDOW + 1."""
-        rows = (
-            await self._session.execute(
-                _filtered(select(*_COLUMNS), query)
-                .order_by(*_ORDER)
-                .limit(query.size)
-                .offset(query.offset)
-            )
-        ).all()
-        if query.offset == 0 and len(rows) < query.size:
-            total = len(rows)
-        else:
-            capped = _filtered(select(S.id), query).limit(MAX_RESULT_WINDOW + 1).subquery()
-            total = int(
-                (await self._session.execute(select(func.count()).select_from(capped))).scalar_one()
-            )
-        labels = await PurposeLabels.load(self._session, (r.purpose_ref for r in rows))
-        exact = total <= MAX_RESULT_WINDOW
+        """One page, newest first; the total counted up to `count_limit(query)`."""
+        limit = count_limit(query)
+        shape, values = shape_and_values(query, postgres=self._postgres)
+        values.update(window=limit + 1, offset=query.offset, size=query.size)
+        connection = await self._connection()
+        rows = (await connection.execute(page_statement(shape), values)).all()
+        total = int(rows[0].total)
+        found = [row for row in rows if row.id is not None]
+        labels = await PurposeLabels.load(self._session, (r.purpose_ref for r in found))
         return StatementPage(
-            lines=[_line(r, labels) for r in rows],
+            lines=[_line(r, labels) for r in found],
             page=query.page,
             size=query.size,
-            total=min(total, MAX_RESULT_WINDOW),
-            total_is_exact=exact,
+            total=min(total, limit),
+            total_is_exact=total <= limit,
         )
 
     async def stream(self, query: StatementQuery) -> AsyncIterator[list[StatementLine]]:
         """Every matching line, newest first, in chunks (keyset: no offset grows)."""
-        after: tuple[Any, Any, int] | None = None
+        shape, values = shape_and_values(query, postgres=self._postgres)
+        values["chunk"] = STREAM_CHUNK
+        after = False
         while True:
-            statement = _filtered(
-                select(*_COLUMNS, S.recorded_at.label("recorded_at")), query
-            ).order_by(*_ORDER)
-            if after is not None:
-                day, recorded_at, last_id = after
-                statement = statement.where(
-                    tuple_(S.line_date, S.recorded_at, S.id)
-                    < tuple_(
-                        literal(day, Date()),
-                        literal(recorded_at, UtcDateTime()),
-                        literal(last_id, BigInteger()),
-                    )
-                )
-            rows = (await self._session.execute(statement.limit(STREAM_CHUNK))).all()
+            connection = await self._session.connection()
+            statement = chunk_statement(shape, after=after)
+            rows = (await connection.execute(statement, values)).all()
             if not rows:
                 return
             labels = await PurposeLabels.load(self._session, {r.purpose_ref for r in rows})
@@ -168,4 +147,7 @@ class StatementQueries:
             if len(rows) < STREAM_CHUNK:
                 return
             last = rows[-1]
-            after = (last.line_date, last.recorded_at, last.id)
+            values.update(
+                after_day=last.line_date, after_recorded_at=last.recorded_at, after_id=last.id
+            )
+            after = True

@@ -10,11 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from baotro_reporting.adapters.portal_queries import PublicAppeal
+from baotro_reporting.adapters.portal_queries import CampaignProgress, PublicAppeal
 from baotro_reporting.adapters.rendering import qr_png_base64, render
 from baotro_reporting.domain.labels import AGE_BANDS, label
 from baotro_reporting.domain.periods import parse_period
 from baotro_reporting.domain.statement import StatementPage, StatementQueryError
+from baotro_reporting.entrypoints.portal_cache import portal_cache
 from baotro_reporting.entrypoints.statement_csv import csv_response
 from baotro_reporting.entrypoints.statement_params import FIELDS, query_string, statement_form
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
@@ -27,12 +28,13 @@ from baotro_shared.web.problems import ProblemError
 router = APIRouter(include_in_schema=False)
 
 
-def _runtime(request: Request) -> ServiceRuntime[ReportingUnitOfWork]:
+async def _runtime(request: Request) -> ServiceRuntime[ReportingUnitOfWork]:
+    # async: a plain function would be run in a worker thread on every request
     runtime: ServiceRuntime[ReportingUnitOfWork] = request.app.state.runtime
     return runtime
 
 
-def _settings(request: Request) -> ReportingSettings:
+async def _settings(request: Request) -> ReportingSettings:
     settings: ReportingSettings = request.app.state.settings
     return settings
 
@@ -49,30 +51,54 @@ def _today() -> date:
     return datetime.now(VIETNAM).date()
 
 
-@router.get("/", response_class=HTMLResponse)
-async def home(runtime: Runtime, settings: Settings) -> HTMLResponse:
-    """Activities: this year's totals, running campaigns, news."""
+@dataclass(frozen=True)
+class HomeFigures:
+    """This year's totals and the running campaigns: a few seconds old at most."""
+
+    year: int
+    received: int
+    spent: int
+    gifts: int
+    open_total: int
+    communes: int
+    campaigns: list[CampaignProgress]
+
+
+async def _home_figures(runtime: ServiceRuntime[ReportingUnitOfWork], fund: str) -> HomeFigures:
     today = _today()
     year = parse_period(str(today.year))
-    fund = settings.fund_code
     async with runtime.uow() as uow:
         stats = await uow.case_views.stats(communes=None)
-        received = await uow.money.received_total(fund_code=fund, start=year.start, end=year.end)
-        spent = await uow.money.spent_total(fund_code=fund, start=year.start, end=year.end)
-        gifts = await uow.money.gift_count(fund_code=fund, start=year.start, end=year.end)
-        campaigns = await uow.portal.campaigns(today=today, fund_code=fund)
+        return HomeFigures(
+            year=today.year,
+            received=await uow.money.received_total(fund_code=fund, start=year.start, end=year.end),
+            spent=await uow.money.spent_total(fund_code=fund, start=year.start, end=year.end),
+            gifts=await uow.money.gift_count(fund_code=fund, start=year.start, end=year.end),
+            open_total=stats.open_total,
+            communes=len(stats.by_commune),
+            campaigns=await uow.portal.campaigns(today=today, fund_code=fund),
+        )
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, runtime: Runtime, settings: Settings) -> HTMLResponse:
+    """Activities: this year's totals, running campaigns (cached for a few seconds), news."""
+    fund = settings.fund_code
+    cache = portal_cache(request, settings.portal_figures_ttl_s)
+    figures = await cache.figures(f"home:{fund}", lambda: _home_figures(runtime, fund))
+    async with runtime.uow() as uow:
         news = await uow.portal.news()
     html = _page(
         "portal/index.html",
         settings,
         "/",
-        year=today.year,
-        received=received,
-        spent=spent,
-        gifts=gifts,
-        open_total=stats.open_total,
-        communes=len(stats.by_commune),
-        campaigns=campaigns,
+        year=figures.year,
+        received=figures.received,
+        spent=figures.spent,
+        gifts=figures.gifts,
+        open_total=figures.open_total,
+        communes=figures.communes,
+        campaigns=figures.campaigns,
         news=news,
     )
     return HTMLResponse(html)
@@ -114,9 +140,7 @@ async def appeals(runtime: Runtime, settings: Settings) -> HTMLResponse:
     return HTMLResponse(html)
 
 
-@router.get("/ung-ho", response_class=HTMLResponse)
-async def give(settings: Settings) -> HTMLResponse:
-    """How to give: the fund's own accounts and a general VietQR code."""
+def _give_page(settings: ReportingSettings) -> str:
     account = settings.vietqr_account()
     qr: str | None = None
     if account is not None and account.bin:
@@ -125,7 +149,7 @@ async def give(settings: Settings) -> HTMLResponse:
             qr = qr_png_base64(payload)
         except VietQRError:
             qr = None
-    html = _page(
+    return _page(
         "portal/give.html",
         settings,
         "/ung-ho",
@@ -133,7 +157,14 @@ async def give(settings: Settings) -> HTMLResponse:
         qr_png=qr,
         memo=settings.general_memo,
     )
-    return HTMLResponse(html)
+
+
+@router.get("/ung-ho", response_class=HTMLResponse)
+async def give(request: Request, settings: Settings) -> HTMLResponse:
+    """How to give: the fund's own accounts and a general VietQR code. The page depends on
+    the settings alone: it is rendered once per process."""
+    cache = portal_cache(request, settings.portal_figures_ttl_s)
+    return HTMLResponse(cache.page("/ung-ho", lambda: _give_page(settings)))
 
 
 @router.get("/sao-ke", response_class=HTMLResponse)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from baotro_reporting.adapters.orm import NewsPost
@@ -23,12 +23,13 @@ from baotro_shared.web.problems import ProblemError
 router = APIRouter(prefix="/v1")
 
 
-def _runtime(request: Request) -> ServiceRuntime[ReportingUnitOfWork]:
+async def _runtime(request: Request) -> ServiceRuntime[ReportingUnitOfWork]:
+    # async: a plain function would be run in a worker thread on every request
     runtime: ServiceRuntime[ReportingUnitOfWork] = request.app.state.runtime
     return runtime
 
 
-def _settings(request: Request) -> ReportingSettings:
+async def _settings(request: Request) -> ReportingSettings:
     settings: ReportingSettings = request.app.state.settings
     return settings
 
@@ -72,8 +73,13 @@ async def statement(
     kind: Annotated[str | None, Query(description="in (thu) | out (chi)")] = None,
     page: Annotated[str | None, Query()] = None,
     size: Annotated[str | None, Query()] = None,
-) -> StatementPagePublic:
-    """Sao kê công khai: tìm theo tên/nội dung (không phân biệt dấu, hoa thường), số tiền, ngày."""
+) -> Response:
+    """Sao kê công khai: tìm theo tên/nội dung (không phân biệt dấu, hoa thường), số tiền, ngày.
+
+    Mỗi từ gõ vào khớp với một từ trọn vẹn, từ cuối cùng khớp cả phần đầu của một từ
+    ("nguyen van a" tìm thấy "Nguyễn Văn A", "Nguyễn Văn Anh"); nhiều từ phải đứng liền nhau
+    theo đúng thứ tự. `total` đếm tới 50 dòng (rồi từng bậc 50 khi xem các trang sau):
+    `total_is_exact` là false khi còn nhiều hơn."""
     try:
         form = statement_form(
             request, fund_code=settings.fund_code, default_size=settings.statement_page_size
@@ -82,7 +88,7 @@ async def statement(
         raise ProblemError(422, exc.message) from exc
     async with runtime.uow() as uow:
         result = await uow.statement.search(form.query)
-    return StatementPagePublic(
+    body = StatementPagePublic(
         items=[
             StatementLinePublic(
                 date=line.on,
@@ -101,6 +107,8 @@ async def statement(
         total_is_exact=result.total_is_exact,
         has_next=result.has_next,
     )
+    # serialised once, here: returning the model would have FastAPI validate it again
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 @router.get("/public/statement.csv", tags=["public"], response_class=StreamingResponse)

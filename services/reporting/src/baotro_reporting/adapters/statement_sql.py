@@ -1,0 +1,197 @@
+"""The SQL of a statement search, built once per shape and reused with new values.
+
+A search's shape is which filters it uses (words or not, amounts, dates, kind, the
+database); its values are bound parameters. Building a SELECT with subqueries costs more
+Python than running it, so each shape's statements are built once (`page_statement`,
+`chunk_statement`) and SQLAlchemy's compiled cache and asyncpg's prepared statements are
+reused by every search of that shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    Text,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    select,
+    true,
+    tuple_,
+)
+
+from baotro_reporting.adapters.orm import StatementLineRow
+from baotro_reporting.adapters.statement_words import WordQuery
+from baotro_reporting.domain.statement import MAX_RESULT_WINDOW, LineKind, StatementQuery
+from baotro_shared.db import UtcDateTime
+
+S = StatementLineRow
+COLUMNS = (
+    S.id,
+    S.kind,
+    S.fund_code,
+    S.line_date,
+    S.name,
+    S.amount,
+    S.purpose_kind,
+    S.purpose_ref,
+    S.memo,
+    S.recorded_at,
+)
+_ORDER = (S.line_date.desc(), S.recorded_at.desc(), S.id.desc())
+COUNT_STEP = 50
+"""Lines counted per step: each line counted past the page costs a visit of the table (for a
+common name, about a hundred lines walked per match), and counting is most of a search's
+work; 50 keeps the count a few pages ahead ("Hơn 50 dòng · trang 1/3")."""
+_SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
+TextMatch = Literal["none", "nothing", "word", "words", "like"]
+
+
+@dataclass(frozen=True)
+class Shape:
+    text: TextMatch
+    fund: bool
+    min_amount: bool
+    max_amount: bool
+    date_from: bool
+    date_to: bool
+    kind: str | None
+
+
+def count_limit(query: StatementQuery) -> int:
+    """How far to count: the next multiple of COUNT_STEP past this page, at most the window."""
+    past = query.offset + query.size + 1
+    return min(MAX_RESULT_WINDOW, -(-past // COUNT_STEP) * COUNT_STEP)
+
+
+def shape_and_values(query: StatementQuery, *, postgres: bool) -> tuple[Shape, dict[str, Any]]:
+    """The search's shape and the values of its filters (page values are added by callers)."""
+    values: dict[str, Any] = {
+        "fund_code": query.fund_code,
+        "min_amount": query.min_amount,
+        "max_amount": query.max_amount,
+        "date_from": query.date_from,
+        "date_to": query.date_to,
+    }
+    text: TextMatch = "none"
+    if query.text and postgres:
+        words = WordQuery.of(query.text)
+        if words is None:
+            text = "nothing"
+        else:
+            values["tsquery"] = words.tsquery
+            values["in_order"] = words.pattern
+            text = "word" if words.pattern is None else "words"
+    elif (pattern := query.pattern) is not None:
+        values["like"] = pattern
+        text = "like"
+    shape = Shape(
+        text=text,
+        fund=bool(query.fund_code),
+        min_amount=query.min_amount is not None,
+        max_amount=query.max_amount is not None,
+        date_from=query.date_from is not None,
+        date_to=query.date_to is not None,
+        kind=query.kind,
+    )
+    return shape, {k: v for k, v in values.items() if v is not None}
+
+
+def _text(match: TextMatch) -> list[ColumnElement[bool]]:
+    """PostgreSQL: the words (pairs) in the GIN index, then their order in `search_text`.
+
+    The regular expression sits in COALESCE so that the planner does not estimate it: it
+    would guess that a long pattern matches almost nothing and sort thousands of lines
+    instead of walking the date index; the pairs alone already estimate the matches well.
+    """
+    if match == "nothing":
+        return [false()]
+    if match == "like":
+        return [S.search_text.like(bindparam("like"), escape="\\")]
+    if match == "none":
+        return []
+    conditions: list[ColumnElement[bool]] = [
+        S.search_vector.bool_op("@@")(func.to_tsquery(_SIMPLE, bindparam("tsquery", type_=Text())))
+    ]
+    if match == "words":
+        in_order = S.search_text.regexp_match(bindparam("in_order"))
+        conditions.append(func.coalesce(in_order, false()))
+    return conditions
+
+
+def _where(shape: Shape) -> list[ColumnElement[bool]]:
+    conditions = _text(shape.text)
+    if shape.fund:
+        conditions.append(S.fund_code == bindparam("fund_code"))
+    if shape.min_amount:
+        conditions.append(S.amount >= bindparam("min_amount"))
+    if shape.max_amount:
+        conditions.append(S.amount <= bindparam("max_amount"))
+    if shape.date_from:
+        conditions.append(S.line_date >= bindparam("date_from", type_=Date()))
+    if shape.date_to:
+        conditions.append(S.line_date <= bindparam("date_to", type_=Date()))
+    if shape.kind == "in":
+        conditions.append(S.kind != LineKind.DISBURSEMENT)
+    elif shape.kind == "out":
+        conditions.append(S.kind == LineKind.DISBURSEMENT)
+    return conditions
+
+
+@lru_cache(maxsize=256)
+def page_statement(shape: Shape) -> Select[Any]:
+    """One statement, one scan, one round trip: the first `window` matching lines, newest
+    first (PostgreSQL walks the date index for common words and sorts the GIN matches of rare
+    ones), numbered; the page (`offset`, `size`) is cut from them and each of its lines
+    carries their count (a single row of NULLs with the count when the page is empty).
+    Parameters: the filters' values, `window`, `offset`, `size`."""
+    found = (
+        select(*COLUMNS)
+        .where(*_where(shape))
+        .order_by(*_ORDER)
+        .limit(bindparam("window", type_=Integer()))
+        .subquery("found")
+    )
+    newest_first = (found.c.line_date.desc(), found.c.recorded_at.desc(), found.c.id.desc())
+    hits = select(found, func.row_number().over(order_by=newest_first).label("position")).cte(
+        "hits"
+    )
+    counted = select(func.count().label("total")).select_from(hits).subquery("counted")
+    page = (
+        select(hits)
+        .where(hits.c.position > bindparam("offset", type_=Integer()))
+        .order_by(hits.c.position)
+        .limit(bindparam("size", type_=Integer()))
+        .subquery("page")
+    )
+    return (
+        select(counted.c.total, page)
+        .select_from(counted.outerjoin(page, true()))
+        .order_by(page.c.position)
+    )
+
+
+@lru_cache(maxsize=256)
+def chunk_statement(shape: Shape, *, after: bool) -> Select[Any]:
+    """`chunk` matching lines, newest first; with `after`, those older than the line
+    (`after_day`, `after_recorded_at`, `after_id`) (keyset: no offset grows)."""
+    statement = select(*COLUMNS).where(*_where(shape))
+    if after:
+        statement = statement.where(
+            tuple_(S.line_date, S.recorded_at, S.id)
+            < tuple_(
+                bindparam("after_day", type_=Date()),
+                bindparam("after_recorded_at", type_=UtcDateTime()),
+                bindparam("after_id", type_=BigInteger()),
+            )
+        )
+    return statement.order_by(*_ORDER).limit(bindparam("chunk", type_=Integer()))
