@@ -20,7 +20,6 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
 
@@ -28,9 +27,10 @@ from baotro_reporting.bootstrap import MIGRATIONS
 from baotro_reporting.domain.statement import ANONYMOUS, mask_numbers, search_text
 from baotro_shared.db import create_engine
 from baotro_shared.migrations import upgrade_to_head
+from baotro_shared.testing.shared_data import saoke_dir
 from bench.portal_load import DAYS, FIRST_DAY, WORDS, person
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "saoke-mttq-2024"
+DATA = saoke_dir()
 COLUMNS = (
     "line_key",
     "kind",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import io
 from datetime import date, datetime, time
-from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
 import pytest
@@ -13,8 +12,9 @@ import pytest
 from baotro_donations.adapters.statement_readers import read_statement
 from baotro_donations.domain.bank_statement import Direction, StatementError
 from baotro_donations.domain.statement_profiles import profile_named
+from baotro_shared.testing.shared_data import saoke_dir
 
-DATA = Path(__file__).resolve().parents[5].parent / "shared" / "data" / "saoke-mttq-2024"
+DATA = saoke_dir()
 
 
 def _real(name: str, lines: int | None = None) -> bytes:

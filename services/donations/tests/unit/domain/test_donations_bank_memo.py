@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import gzip
 import itertools
-from pathlib import Path
 
 import pytest
 
 from baotro_donations.domain.bank_memo import MemoSource, read_memo
+from baotro_shared.testing.shared_data import saoke_dir
 
-DATA = Path(__file__).resolve().parents[5].parent / "shared" / "data" / "saoke-mttq-2024"
+DATA = saoke_dir()
 
 
 @pytest.mark.parametrize(
