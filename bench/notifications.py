@@ -33,7 +33,7 @@ from baotro_shared.testing.postgres import PostgresDatabases
 from bench.environment import quiet_logs
 from bench.infra import running_broker, throwaway_databases
 from bench.notifications_processes import (
-    descendants,
+    ChildrenMeter,
     postgres_backends_cpu,
     running_notifications,
 )
@@ -86,8 +86,6 @@ def _pids(services: list[int], donors_pid: int) -> dict[str, int | None]:
     pids: dict[str, int | None] = {}
     for index, pid in enumerate(services):
         pids["notifications" if index == 0 else f"notifications {index + 1}"] = pid
-        for child, child_pid_ in enumerate(descendants(pid), start=1):
-            pids[f"notifications child {index + 1}.{child}"] = child_pid_
     pids.update({"donor API": donors_pid, "broker": child_pid("tansu"), "bench": os.getpid()})
     return pids
 
@@ -150,6 +148,8 @@ async def measure_mode(
                     say(f"  [{mode.key}] {rate:g} gifts/s for {duration_s:g} s")
                     window.start()
                     window_started = time.perf_counter()
+                    children = ChildrenMeter([p.process.pid for p in processes.services])
+                    children.start()
                     backends_before = postgres_backends_cpu(run_id)
                     t0 = time.time()
                     await donations.run(rate, duration_s=duration_s)
@@ -164,6 +164,15 @@ async def measure_mode(
                     t_drained = time.time()
                     cpu = window.stop()
                     cpu_wall_s = time.perf_counter() - window_started
+                    children_cpu = children.stop()
+                    if children.peak_mib:
+                        cpu.append(
+                            CpuUse(
+                                "notifications children",
+                                children_cpu / cpu_wall_s * 100,
+                                children.peak_mib,
+                            )
+                        )
                     backends = postgres_backends_cpu(run_id)
                     spent = sum(t - backends_before.get(pid, 0.0) for pid, t in backends.items())
                     cpu.append(CpuUse("PostgreSQL, this run", spent / cpu_wall_s * 100, None))

@@ -25,6 +25,7 @@ from bench.latency_processes import ServiceProcess
 from bench.procstat import cpu_seconds_of
 
 READY_TIMEOUT_S = 90.0
+_TICKS = os.sysconf("SC_CLK_TCK")
 DIRECTOR = "Lê Văn Minh"
 
 
@@ -174,3 +175,61 @@ def postgres_backends_cpu(marker: str) -> dict[int, float]:
         if seconds is not None:
             out[int(cmdline.parent.name)] = seconds
     return out
+
+
+def _reaped_children_cpu(pid: int) -> float:
+    """CPU seconds of the children `pid` has waited for (`/proc/<pid>/stat` cutime, cstime)."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return (int(fields[13]) + int(fields[14])) / _TICKS
+
+
+def _rss_mib(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class ChildrenMeter:
+    """CPU and peak memory of the processes the services start (render processes), those
+    replaced meanwhile included: a child's CPU time joins its parent's once it is reaped."""
+
+    def __init__(self, parents: list[int]) -> None:
+        self._parents = parents
+        self._start = 0.0
+        self._task: asyncio.Task[None] | None = None
+        self.peak_mib = 0.0
+
+    def _cpu(self) -> float:
+        total = 0.0
+        for parent in self._parents:
+            total += _reaped_children_cpu(parent)
+            total += sum(cpu_seconds_of(child) or 0.0 for child in descendants(parent))
+        return total
+
+    def _sample_rss(self) -> None:
+        live = sum(_rss_mib(c) for parent in self._parents for c in descendants(parent))
+        self.peak_mib = max(self.peak_mib, live)
+
+    async def _sample(self) -> None:
+        while True:
+            self._sample_rss()
+            await asyncio.sleep(0.5)
+
+    def start(self) -> None:
+        self._start = self._cpu()
+        self._task = asyncio.create_task(self._sample())
+
+    def stop(self) -> float:
+        """CPU seconds the children used since `start()`."""
+        if self._task is not None:
+            self._task.cancel()
+        self._sample_rss()
+        return self._cpu() - self._start
