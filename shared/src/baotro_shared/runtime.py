@@ -183,6 +183,13 @@ class ServiceRuntime(Generic[U]):
         count = await schedule_replay(self.sessions, self.tables)
         log.info("outbox.replay.scheduled", events=count, reason=f"replay_on_start={mode}")
 
+    def supervised(self, name: str, run: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
+        """A task running `run`, restarted with backoff when it crashes (for a service's own
+        background work; the caller cancels it)."""
+        return asyncio.create_task(
+            self._supervise(name, run), name=f"{self.settings.service_name}-{name}"
+        )
+
     async def _supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
         delay = 0.5
         while True:

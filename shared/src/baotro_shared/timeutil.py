@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -13,3 +13,8 @@ def to_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=VIETNAM)
     return moment.astimezone(UTC)
+
+
+def today_in_vietnam() -> date:
+    """Today's date for people in Vietnam (a calendar day, not a UTC one)."""
+    return datetime.now(VIETNAM).date()

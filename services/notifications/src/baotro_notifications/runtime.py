@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
-from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 
 import httpx
@@ -99,25 +98,9 @@ class NotificationsRuntime(ServiceRuntime[NotificationsUnitOfWork]):
 
     async def start(self) -> None:
         await super().start()
-        self._background.append(self._spawn("dispatcher", self.dispatcher.run))
+        self._background.append(self.supervised("dispatcher", self.dispatcher.run))
         if self.notification_settings.commendation_evaluation_enabled:
-            self._background.append(self._spawn("nightly-commendations", self.nightly.run))
-
-    def _spawn(self, name: str, run: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
-        async def supervised() -> None:
-            delay = 0.5
-            while True:
-                try:
-                    await run()
-                    return
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("runtime.task.crashed", task=name, restart_in_s=delay)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 30.0)
-
-        return asyncio.create_task(supervised(), name=f"notifications-{name}")
+            self._background.append(self.supervised("nightly-commendations", self.nightly.run))
 
     async def stop(self) -> None:
         self.dispatcher.stop()

@@ -28,10 +28,11 @@ from baotro_donations.domain.disbursements import (
     requests_for_plan,
 )
 from baotro_donations.domain.ledger_accounts import Fund, Money, Purpose, Restriction
-from baotro_donations.service_layer.donation_handlers import fund_of, today_in_vietnam
+from baotro_donations.service_layer.donation_handlers import fund_of
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import FundConfig
 from baotro_shared.events.contracts.donations import DisbursementMade
+from baotro_shared.timeutil import today_in_vietnam
 from baotro_shared.web.auth import Principal, ensure_commune_access
 
 log = structlog.get_logger(__name__)

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import structlog
 
@@ -48,16 +47,12 @@ from baotro_shared.events.contracts.donations import (
     DonationReversed,
     TargetKind,
 )
+from baotro_shared.timeutil import today_in_vietnam
 
 log = structlog.get_logger(__name__)
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 DonationChannel = Literal["cash", "in_kind", "bank"]
 NOT_FOUND = "Không tìm thấy khoản tài trợ này."
-
-
-def today_in_vietnam() -> date:
-    return datetime.now(VIETNAM).date()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ again."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from fastapi import APIRouter, Query, Response
 
@@ -15,11 +14,10 @@ from baotro_notifications.domain.notices import DeliveryStatus, NoticeKind
 from baotro_notifications.entrypoints.dependencies import Operator, Reader, Runtime, Uow
 from baotro_notifications.entrypoints.schemas import DeliveryPage, DeliveryPublic
 from baotro_notifications.service_layer.letters_on_demand import LetterNotSentError, letter_pdf
+from baotro_notifications.service_layer.retries import RetryRefusedError, retry_delivery
 from baotro_shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
-
-RETRYABLE = frozenset({DeliveryStatus.FAILED.value, DeliveryStatus.SKIPPED.value})
 
 
 def _not_found() -> ProblemError:
@@ -98,28 +96,12 @@ async def read_letter(delivery_id: uuid.UUID, runtime: Runtime, _reader: Reader)
 
 
 @router.post("/{delivery_id}/retry", summary="Send a failed or skipped notice again")
-async def retry_delivery(
+async def retry(
     delivery_id: uuid.UUID, uow: Uow, runtime: Runtime, principal: Operator
 ) -> DeliveryPublic:
-    now = datetime.now(UTC)
-    async with uow:
-        row = await uow.deliveries.get(delivery_id, lock=True)
-        if row is None:
-            raise _not_found()
-        if row.status not in RETRYABLE:
-            raise ProblemError(
-                409,
-                "Chỉ gửi lại được thư đã thất bại hoặc bị bỏ qua; thư này đang chờ gửi hoặc "
-                "đã gửi.",
-            )
-        row.status = DeliveryStatus.PENDING.value
-        row.attempts = 0
-        row.lookup_failures = 0
-        row.skip_reason = None
-        row.next_attempt_at = now
-        row.updated_at = now
-        row.last_error = f"Gửi lại theo yêu cầu của {principal.sub}."
-        public = DeliveryPublic.of(row, has_letter=_has_letter(row, row.letter_pdf is not None))
-        await uow.commit()
+    try:
+        row = await retry_delivery(uow, delivery_id, by=principal.sub)
+    except RetryRefusedError as exc:
+        raise ProblemError(exc.status, exc.message) from exc
     runtime.dispatcher.wake()
-    return public
+    return DeliveryPublic.of(row, has_letter=_has_letter(row, row.letter_pdf is not None))

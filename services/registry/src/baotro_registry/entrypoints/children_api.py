@@ -40,7 +40,6 @@ from baotro_registry.service_layer.child_handlers import (
     handle_register_child,
     handle_update_child,
     sees_personal_data,
-    today_in_vietnam,
 )
 from baotro_registry.service_layer.consent_handlers import (
     handle_give_consent,
@@ -50,6 +49,7 @@ from baotro_registry.service_layer.consent_handlers import (
 from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
 from baotro_registry.settings import RegistrySettings
 from baotro_shared.runtime import ServiceRuntime
+from baotro_shared.timeutil import today_in_vietnam
 from baotro_shared.web.auth import Principal, Role, require_roles
 from baotro_shared.web.problems import ProblemError, problem_response
 

@@ -29,7 +29,6 @@ from baotro_registry.entrypoints.sponsorship_schemas import (
     SponsorshipPage,
     SponsorshipPublic,
 )
-from baotro_registry.service_layer.child_handlers import today_in_vietnam
 from baotro_registry.service_layer.sponsorship_handlers import (
     StartSponsorship,
     handle_end_sponsorship,
@@ -41,7 +40,7 @@ from baotro_registry.service_layer.sponsorship_handlers import (
     handle_release_hold,
     handle_start_sponsorship,
 )
-from baotro_shared.timeutil import VIETNAM
+from baotro_shared.timeutil import VIETNAM, today_in_vietnam
 from baotro_shared.web.auth import Principal, Role, require_roles
 from baotro_shared.web.problems import ProblemError
 

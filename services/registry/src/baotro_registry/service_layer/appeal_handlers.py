@@ -30,9 +30,9 @@ from baotro_registry.domain.case import CaseStatus
 from baotro_registry.domain.children import Child, ChildStatus, age_band
 from baotro_registry.domain.communes import CommuneDirectory
 from baotro_registry.domain.pii_guard import markers_of
-from baotro_registry.service_layer.child_handlers import today_in_vietnam
 from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
 from baotro_shared.events.contracts.registry import AppealPublished, AppealWithdrawn
+from baotro_shared.timeutil import today_in_vietnam
 from baotro_shared.web.auth import Principal
 
 log = structlog.get_logger(__name__)

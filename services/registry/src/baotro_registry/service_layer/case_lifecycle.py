@@ -24,15 +24,11 @@ from baotro_registry.domain.communes import CommuneDirectory
 from baotro_registry.service_layer.case_handlers import load_case, publish_stage_change
 from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
 from baotro_shared.events.contracts.registry import SupportDelivered
-from baotro_shared.timeutil import VIETNAM
+from baotro_shared.timeutil import today_in_vietnam
 from baotro_shared.web.auth import Principal
 from baotro_shared.web.problems import ProblemError
 
 log = structlog.get_logger(__name__)
-
-
-def today_in_vietnam() -> date:
-    return datetime.now(VIETNAM).date()
 
 
 @dataclass(frozen=True)

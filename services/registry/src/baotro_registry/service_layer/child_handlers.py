@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import structlog
 
@@ -20,7 +20,7 @@ from baotro_registry.domain.communes import CommuneDirectory
 from baotro_registry.domain.duplicates import DuplicateCandidate, MatchLevel, find_duplicates
 from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
 from baotro_shared.events.contracts.registry import ChildRegistered
-from baotro_shared.timeutil import VIETNAM
+from baotro_shared.timeutil import today_in_vietnam
 from baotro_shared.web.auth import Principal, Role, ensure_commune_access
 
 log = structlog.get_logger(__name__)
@@ -31,10 +31,6 @@ PII_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.AUDITOR})
 
 def sees_personal_data(principal: Principal) -> bool:
     return principal.role in PII_ROLES
-
-
-def today_in_vietnam() -> date:
-    return datetime.now(VIETNAM).date()
 
 
 class DuplicatesFoundError(Exception):

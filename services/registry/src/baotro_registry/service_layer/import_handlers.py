@@ -42,9 +42,9 @@ from baotro_registry.domain.import_template import (
     read_workbook,
 )
 from baotro_registry.domain.legacy_communes import LegacyDirectory
-from baotro_registry.service_layer.child_handlers import today_in_vietnam
 from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
 from baotro_shared.events.contracts.registry import ChildRegistered
+from baotro_shared.timeutil import today_in_vietnam
 from baotro_shared.web.auth import Principal, Role
 
 log = structlog.get_logger(__name__)

@@ -32,9 +32,9 @@ from baotro_registry.domain.sponsorship import (
     release_hold,
     start_sponsorship,
 )
-from baotro_registry.service_layer.child_handlers import today_in_vietnam
 from baotro_registry.service_layer.unit_of_work import RegistryUnitOfWork
 from baotro_shared.events.contracts.registry import SponsorshipEnded, SponsorshipStarted
+from baotro_shared.timeutil import today_in_vietnam
 from baotro_shared.web.auth import Principal
 
 log = structlog.get_logger(__name__)

@@ -18,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from baotro_reporting.adapters.orm import (
+    CampaignView,
     DisbursementGroupView,
     DisbursementView,
     DonationView,
+    PledgeView,
     ReversalView,
 )
 
@@ -61,6 +63,14 @@ def _window(
 class MoneyQueries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def campaign_names(self) -> dict[uuid.UUID, str]:
+        rows = await self._session.execute(select(CampaignView.campaign_id, CampaignView.name))
+        return dict(rows.tuples().all())
+
+    async def pledges_of(self, fund_code: str) -> list[PledgeView]:
+        stmt = select(PledgeView).where(PledgeView.fund_code == fund_code)
+        return list((await self._session.execute(stmt)).scalars())
 
     async def received_by(
         self,

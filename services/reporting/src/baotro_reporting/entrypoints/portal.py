@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -21,7 +21,7 @@ from baotro_reporting.entrypoints.statement_params import FIELDS, query_string, 
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from baotro_reporting.settings import ReportingSettings
 from baotro_shared.runtime import ServiceRuntime
-from baotro_shared.timeutil import VIETNAM
+from baotro_shared.timeutil import today_in_vietnam
 from baotro_shared.vietqr import VietQRError, build_payload
 from baotro_shared.web.problems import ProblemError
 
@@ -47,10 +47,6 @@ def _page(template: str, settings: ReportingSettings, current: str, **context: o
     return render(template, fund_name=settings.fund_name, current=current, **context)
 
 
-def _today() -> date:
-    return datetime.now(VIETNAM).date()
-
-
 @dataclass(frozen=True)
 class HomeFigures:
     """This year's totals and the running campaigns: a few seconds old at most."""
@@ -65,7 +61,7 @@ class HomeFigures:
 
 
 async def _home_figures(runtime: ServiceRuntime[ReportingUnitOfWork], fund: str) -> HomeFigures:
-    today = _today()
+    today = today_in_vietnam()
     year = parse_period(str(today.year))
     async with runtime.uow() as uow:
         stats = await uow.case_views.stats(communes=None)

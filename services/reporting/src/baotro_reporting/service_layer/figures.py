@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from baotro_reporting.adapters.orm import CampaignView, PledgeView
 from baotro_reporting.domain.labels import (
     CHANNELS,
     DONOR_KINDS,
@@ -55,11 +52,7 @@ async def collect_figures(
             )
         ]
     )
-    campaigns = dict(
-        (await uow.session.execute(select(CampaignView.campaign_id, CampaignView.name)))
-        .tuples()
-        .all()
-    )
+    campaigns = await money.campaign_names()
     by_campaign = merge_rows(
         [
             (campaigns.get(c, "Chiến dịch (chưa rõ tên)") if c else NO_CAMPAIGN, a, n)
@@ -68,11 +61,7 @@ async def collect_figures(
             )
         ]
     )
-    pledges = list(
-        (
-            await uow.session.execute(select(PledgeView).where(PledgeView.fund_code == fund_code))
-        ).scalars()
-    )
+    pledges = await money.pledges_of(fund_code)
     units = {p.pledge_id: p.unit_name for p in pledges}
     by_unit = merge_rows(
         [
