@@ -1,5 +1,6 @@
 """Entry point: `python -m bench`: the phases of `bench.cli`, then, when selected, the
-donations ledger phase (section 6, `bench.donations`) with its table and method."""
+donations ledger phase (section 6, `bench.donations`) and the bank statement import phase
+(section 7, `bench.donations_import`) with their tables and methods."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from bench.donations import (
     donations_section,
     measure_donations,
 )
+from bench.donations_import import (
+    ImportBenchResult,
+    import_method,
+    import_section,
+    measure_import,
+)
 from bench.environment import quiet_logs
 from bench.infra import throwaway_databases
 from bench.notifications import run_notifications
@@ -23,35 +30,48 @@ from bench.report import Results, header, render_report
 from bench.table import render
 
 
-async def _run(config: BenchConfig) -> tuple[Results, DonationsScaleResult | None]:
-    results = await run_all(config)  # runs the phases it knows, not "donations"
-    if "donations" not in config.phases:
-        return results, None
+async def _run(
+    config: BenchConfig,
+) -> tuple[Results, DonationsScaleResult | None, ImportBenchResult | None]:
+    results = await run_all(config)  # runs the phases it knows, not "donations" nor "import"
+    donations = statement_import = None
+    if "donations" not in config.phases and "import" not in config.phases:
+        return results, None, None
     async with throwaway_databases(config.postgres_dsn) as postgres:
-        donations = await measure_donations(
-            postgres=postgres,
-            count=config.donations_count,
-            workers=config.donations_workers,
-            say=say,
-        )
-    return results, donations
+        if "donations" in config.phases:
+            donations = await measure_donations(
+                postgres=postgres,
+                count=config.donations_count,
+                workers=config.donations_workers,
+                say=say,
+            )
+        if "import" in config.phases:
+            statement_import = await measure_import(
+                postgres=postgres, lines=config.import_lines, loop=config.loop, say=say
+            )
+    return results, donations, statement_import
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     config = parse_args(argv)
     quiet_logs()
     with _runner(config.loop) as runner:
-        results, donations = runner.run(_run(config))
+        results, donations, statement_import = runner.run(_run(config))
         portal = runner.run(run_portal(config.postgres_dsn)) if "portal" in config.phases else None
         notifications = (
             runner.run(run_notifications(config.postgres_dsn, full=config.notifications_full))
             if "notifications" in config.phases
             else None
         )
-    alone = config.phases == ("donations",)
+    alone = config.phases in (("donations",), ("import",))
     report = f"{header(results)}\n\n" if alone else render_report(results)
     if donations is not None:
         report += f"{render([donations_section(donations)])}\nMethod\n{donations_method(donations)}"
+    if statement_import is not None:
+        report += (
+            f"\n{render([import_section(statement_import)])}\nMethod\n"
+            f"{import_method(statement_import)}"
+        )
     if portal is not None:
         report += f"\n{render([portal_section(portal)])}"
     if notifications is not None:

@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
-PHASES = ("relay", "latency", "inprocess", "registry", "donations", "portal", "notifications")
+PHASES = (
+    "relay",
+    "latency",
+    "inprocess",
+    "registry",
+    "donations",
+    "import",
+    "portal",
+    "notifications",
+)
 
 
 def _env_float(name: str, default: float) -> float:
@@ -42,6 +51,8 @@ class BenchConfig:
     donations_workers: int
     phases: tuple[str, ...]
     notifications_full: bool = False
+    import_lines: int | None = None
+    """Lines of the Vietcombank statement the import phase reads (None: all 200,361)."""
 
 
 def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
@@ -171,6 +182,19 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         help="concurrent record_donation calls in the donations phase",
     )
     p.add_argument(
+        "--no-import",
+        action="store_true",
+        default=os.environ.get("BENCH_IMPORT", "1") == "0",
+        help="skip the bank statement import phase of the default run",
+    )
+    p.add_argument(
+        "--import-lines",
+        type=int,
+        default=_env_int("BENCH_IMPORT_LINES", 0) or None,
+        metavar="N",
+        help="import phase: the first N lines of the Vietcombank statement (default: all 200,361)",
+    )
+    p.add_argument(
         "--only",
         choices=PHASES,
         default=os.environ.get("BENCH_ONLY"),
@@ -206,12 +230,14 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         phases += () if a.no_in_process else ("inprocess",)
         phases += ("registry",) if a.registry_scale else ()
         phases += () if a.no_donations else ("donations",)
+        phases += () if a.no_import else ("import",)
         phases += ("portal",) if os.environ.get("BENCH_PORTAL", "0") == "1" else ()
         phases += () if a.no_notifications else ("notifications",)
     if a.quick:
         a.registry_children = min(a.registry_children, 2_000)
         a.registry_list_queries = min(a.registry_list_queries, 30)
         a.donations_count = min(a.donations_count, 2_000)
+        a.import_lines = min(a.import_lines or 5_000, 5_000)
     return BenchConfig(
         postgres_dsn=a.postgres,
         loop=a.loop,
@@ -234,4 +260,5 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         donations_workers=max(1, a.donations_workers),
         phases=phases,
         notifications_full=a.notifications_full,
+        import_lines=None if a.import_lines is None else max(1, a.import_lines),
     )

@@ -1,13 +1,17 @@
-"""The `baotro` command: development tokens, replay, re-drive, the dev stack, AsyncAPI."""
+"""The `baotro` command: development tokens, replay, re-drive, the dev stack, AsyncAPI, and the
+services' own command groups (`baotro donations ...`)."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 import typer
+from typer.core import TyperGroup
 
 from baotro_shared.settings import PlatformSettings
 from baotro_shared.web.auth import Role, TokenConfig, issue_token
@@ -125,6 +129,35 @@ def dev(
     from baotro_shared.devstack import run_stack
 
     raise typer.Exit(run_stack(var_dir))
+
+
+class _ServiceCommands(TyperGroup):
+    """A service's command group, whose module is imported only when one of its commands is
+    listed or run: `baotro` itself starts without importing any service."""
+
+    module: ClassVar[str]
+    """Holds the service's `app` (a typer.Typer)."""
+
+    @cached_property
+    def _loaded(self) -> TyperGroup:
+        return typer.main.get_group(importlib.import_module(self.module).app)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return self._loaded.list_commands(ctx)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return self._loaded.get_command(ctx, cmd_name)
+
+
+class _DonationsCommands(_ServiceCommands):
+    module = "baotro_donations.entrypoints.cli"
+
+
+app.add_typer(
+    typer.Typer(cls=_DonationsCommands, no_args_is_help=True),
+    name="donations",
+    help="Quỹ tài trợ: nhập sao kê ngân hàng.",
+)
 
 
 def main() -> None:

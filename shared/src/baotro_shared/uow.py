@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
@@ -51,6 +52,11 @@ class UnitOfWork:
         """Add an event to the outbox in this transaction."""
         self._pending_events += 1
         return await self._outbox.add(self.session, data)
+
+    async def publish_many(self, events: Sequence[EventData]) -> list[Envelope]:
+        """Add many events to the outbox in this transaction, in one statement."""
+        self._pending_events += len(events)
+        return await self._outbox.add_many(self.session, events)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -14,6 +14,8 @@ from baotro_donations.entrypoints.ledger_api import router as ledger_router
 from baotro_donations.entrypoints.parties_api import router as parties_router
 from baotro_donations.entrypoints.payment_codes_api import router as payment_codes_router
 from baotro_donations.entrypoints.receipts_api import router as receipts_router
+from baotro_donations.entrypoints.statements_api import router as statements_router
+from baotro_donations.entrypoints.webhooks_api import router as webhooks_router
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import DonationsSettings
 from baotro_shared.runtime import ServiceDefinition, ServiceRuntime
@@ -52,6 +54,8 @@ def create_app(settings: DonationsSettings | None = None) -> FastAPI:
             receipts_router,
             parties_router,
             disbursements_router,
+            statements_router,
+            webhooks_router,
             admin_router(),
         ],
     )

@@ -87,5 +87,27 @@ class DonationsSettings(PiiKeySettings, ServiceSettings):
     funds: list[FundConfig] = Field(default_factory=lambda: [THANH_HOA_PROVINCE_FUND])
     """JSON in DONATIONS_FUNDS; the first fund is the default one."""
 
+    sepay_api_key: str | None = Field(
+        None, description="SePay webhook: the key SePay sends as `Authorization: Apikey <key>`"
+    )
+    sepay_hmac_secret: str | None = Field(
+        None, description="SePay webhook: HMAC-SHA256 secret (signed, timestamped webhooks)"
+    )
+    casso_checksum_key: str | None = Field(
+        None, description="Casso v2 webhook: the checksum key of X-Casso-Signature"
+    )
+    webhook_tolerance_seconds: int = Field(
+        300, description="signed webhooks: how far their timestamp may be from now"
+    )
+    match_automatic: float = Field(
+        0.9, description="reconciliation: confidence from which a match is applied automatically"
+    )
+    match_suggest: float = Field(
+        0.5, description="reconciliation: confidence from which a match is suggested for review"
+    )
+    import_inline_bytes: int = Field(
+        256_000, description="statements up to this size are imported before answering"
+    )
+
     def fund(self, code: str) -> FundConfig | None:
         return next((f for f in self.funds if f.code == code), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from opentelemetry import propagate
@@ -56,6 +57,40 @@ class OutboxWriter:
         )
         await self.add_envelope(session, envelope, topic=envelope.type, headers=trace)
         return envelope
+
+    async def add_many(self, session: AsyncSession, events: Sequence[EventData]) -> list[Envelope]:
+        """Record many events in one multi-row statement; returns their envelopes."""
+        if not events:
+            return []
+        trace = current_trace_headers()
+        now = datetime.now(UTC)
+        envelopes = [
+            self._catalogue.envelope(
+                data,
+                source=self._source,
+                traceparent=trace.get("traceparent"),
+                tracestate=trace.get("tracestate"),
+            )
+            for data in events
+        ]
+        await session.execute(
+            self._tables.outbox.insert(),
+            [
+                {
+                    "event_id": envelope.id,
+                    "topic": envelope.type,
+                    "event_type": envelope.type,
+                    "key": envelope.subject,
+                    "payload": envelope.to_json_bytes(),
+                    "headers": trace,
+                    "created_at": now,
+                    "published_at": None,
+                    "publish_count": 0,
+                }
+                for envelope in envelopes
+            ],
+        )
+        return envelopes
 
     async def add_envelope(
         self,

@@ -109,8 +109,10 @@ def make_token(token_config: TokenConfig) -> Callable[..., str]:
 
 @pytest.fixture(scope="session")
 def auth_header(make_token: Callable[..., str]) -> Callable[..., dict[str, str]]:
-    def _header(role: Role | str, communes: list[str] | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {make_token(role, communes)}"}
+    def _header(
+        role: Role | str, communes: list[str] | None = None, sub: str = "tester"
+    ) -> dict[str, str]:
+        return {"Authorization": f"Bearer {make_token(role, communes, sub=sub)}"}
 
     return _header
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -381,6 +381,102 @@ class LedgerRepository:
                 for (code, kind, rid), (debit, credit) in totals
             ],
         )
+
+    async def add_new_entries(
+        self, entries: Sequence[JournalEntry], *, created_at: datetime, created_by: str
+    ) -> None:
+        """Write many validated entries whose ids are new, in bulk: one multi-row statement
+        for the entries, one for their postings, and their pots' totals summed over the batch
+        (day totals first, every pot in sorted order, as `add_entry` locks them). An id already
+        in the book fails the statement, and so the caller's transaction."""
+        if not entries:
+            return
+        conn = await self._session.connection()
+        await conn.execute(
+            sql.ENTRIES.insert(),
+            [
+                {
+                    "id": e.id,
+                    "fund_code": e.fund,
+                    "entry_date": e.date,
+                    "memo": e.memo,
+                    "reverses": e.reverses,
+                    "created_at": created_at,
+                    "created_by": created_by,
+                }
+                for e in entries
+            ],
+        )
+        postings = []
+        days: dict[tuple[str, str, str, str, date], list[int]] = defaultdict(lambda: [0, 0])
+        totals: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+        for entry in entries:
+            for number, line in enumerate(entry.lines, start=1):
+                kind, rid = _key(line.restriction)
+                postings.append(
+                    {
+                        "entry_id": entry.id,
+                        "line_no": number,
+                        "account_code": line.account.code,
+                        "restriction_kind": kind or None,
+                        "restriction_id": rid or None,
+                        "debit": line.debit,
+                        "credit": line.credit,
+                    }
+                )
+                for total in (
+                    days[line.account.code, kind, rid, entry.fund, entry.date],
+                    totals[line.account.code, kind, rid, entry.fund],
+                ):
+                    total[0] += line.debit
+                    total[1] += line.credit
+        await conn.execute(sql.INSERT_POSTING, postings)
+        await conn.execute(
+            sql.ADD_TO_DAY_TOTALS,
+            [
+                {
+                    "fund_code": fund,
+                    "account_code": code,
+                    "restriction_kind": kind,
+                    "restriction_id": rid,
+                    "day": day,
+                    "debit": debit,
+                    "credit": credit,
+                }
+                for (code, kind, rid, fund, day), (debit, credit) in sorted(days.items())
+            ],
+        )
+        await conn.execute(
+            sql.ADD_TO_TOTALS,
+            [
+                {
+                    "fund_code": fund,
+                    "account_code": code,
+                    "restriction_kind": kind,
+                    "restriction_id": rid,
+                    "debit": debit,
+                    "credit": credit,
+                }
+                for (code, kind, rid, fund), (debit, credit) in sorted(totals.items())
+            ],
+        )
+
+    async def reserve_receipt_seqs(self, fund_code: str, year: int, count: int) -> int:
+        """The first of `count` consecutive receipt sequences of `fund_code` in `year`
+        (gap-free, one counter update; the row stays locked until the transaction ends)."""
+        conn = await self._session.connection()
+        result = await conn.execute(
+            sql.RESERVE_RECEIPT_SEQS, {"fund_code": fund_code, "year": year, "count": count}
+        )
+        return int(result.scalar_one()) - count + 1
+
+    async def add_donations(self, donations: Sequence[StoredDonation]) -> None:
+        if donations:
+            conn = await self._session.connection()
+            await conn.execute(
+                _INSERT_DONATION,
+                [{name: getattr(d, name) for name in _DONATION_FIELDS} for d in donations],
+            )
 
     async def next_receipt_seq(self, fund_code: str, year: int) -> int:
         """The next receipt sequence of `fund_code` in `year`, gap-free.

@@ -95,3 +95,10 @@ NEXT_RECEIPT_SEQ = text(
     RETURNING last_seq
     """
 )
+RESERVE_RECEIPT_SEQS = text(
+    """
+    INSERT INTO receipt_counters (fund_code, year, last_seq) VALUES (:fund_code, :year, :count)
+    ON CONFLICT (fund_code, year) DO UPDATE SET last_seq = receipt_counters.last_seq + :count
+    RETURNING last_seq
+    """
+)

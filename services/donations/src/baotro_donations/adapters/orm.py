@@ -1,6 +1,7 @@
 """Every donations table, registered on one metadata (migrations and bootstrap import this)."""
 
 from baotro_donations.adapters import (
+    orm_bank_feeds,
     orm_disbursements,
     orm_ledger,
     orm_ledger_totals,
@@ -12,6 +13,7 @@ from baotro_donations.adapters.base import MESSAGING, Base
 __all__ = [
     "MESSAGING",
     "Base",
+    "orm_bank_feeds",
     "orm_disbursements",
     "orm_ledger",
     "orm_ledger_totals",

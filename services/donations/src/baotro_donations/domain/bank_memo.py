@@ -54,6 +54,10 @@ class MemoFacts:
     """NAPAS BIN of the sender's bank (interbank format)."""
     bank_reference: str | None = None
     source: MemoSource = MemoSource.PLAIN
+    references: tuple[str, ...] = ()
+    """Every reference of the transfer the memo names, for linking a refund to it: the bank's
+    own (NAPAS trace, also as ``trace.ddmmyy.hhmmss``; Vietcombank app id; interbank
+    reference) and each ``FT…`` number, in that order."""
 
 
 def _words(text: str) -> frozenset[str]:
@@ -78,8 +82,15 @@ _NOT_NAME = _words(
 PHUC, DUNG...) are not here: a name ends at the first lower-case word instead."""
 
 _WS = re.compile(r"\s+")
-_VIETINBANK_TRAILER = re.compile(r"\s*\(CT\d{4}\)\s*$")
-_BIDV_TIME = re.compile(r"\s*;?\s*thoi gian GD:\s*\d{8}\s+\d{2}:\d{2}:\d{2}\s*$", re.I)
+_TRAILERS = re.compile(
+    r"(?:\s*;?\s*thoi gian GD:\s*\d\d/?\d\d/?\d{4}\s+\d\d:\d\d:\d\d"  # BIDV
+    r"|\s*\(CT\d{4}\)"  # VietinBank
+    r"|-\d{6}-\d\d:\d\d:\d\d\s+\d+"  # Agribank E-mobile: "-100924-21:54:57 978577"
+    r")+\s*$",
+    re.I,
+)
+_TRAILERS_MAX = 96
+"""Trailers are searched for in the memo's last characters only (they are short)."""
 _FT_REF = re.compile(r"\bFT\s?(\d{5}\s?\d{9})\b")
 _VIETINBANK_247 = re.compile(r"^CT nhanh 247 den:\s*", re.I)
 _VIETINBANK_NAPAS = re.compile(r"^Chuyen tien den tu NAPAS Noi dung:\s*", re.I)
@@ -88,13 +99,14 @@ _INTERBANK = re.compile(
     r"^0200(?P<bin>\d{6})\d{10}\d{4}(?P<ref>[0-9A-Za-z]+)\.[\d ]+\.\s*[\d ]+\.\s*(?P<text>.*)$"
 )
 _BENEFICIARY_PREFIX = re.compile(r"^[A-Za-z]+:\s*\d{6,19}\s*:\s*")
-_MBVCB = re.compile(
-    r"^MBVCB\.(?P<ref>\d+)\.(?:\d+\.)?(?P<text>.*?)\.?\s*CT tu (?P<acct>\d{6,19})"
-    r"(?:\s+(?P<name>.*?))?\s+toi\s+\d{6,19}\b.*$",
-    re.I,
+_VCB_APP = re.compile(r"^[IM]BVCB\.(?P<ref>\d+)\.(?:\d+\.)?(?P<text>.*)$", re.I)
+"""Vietcombank's mobile (MBVCB) and internet (IBVCB) banking."""
+_CT_TU = re.compile(
+    r"(?<![0-9A-Za-z])CT tu (?P<acct>\d{6,19})(?=\s+\S)"
+    r"(?:\s+(?:(?P<name>[^\d]*?)\s+)?toi\s*(?P<to>\d{6,19})\b)?"
 )
-_MBVCB_SHORT = re.compile(r"^MBVCB\.(?P<ref>\d+)\.(?:\d+\.)?(?P<text>.*)$", re.I)
-_CT_TU = re.compile(r"\bCT tu (?P<acct>\d{6,19})(?:\s+(?P<name>.*?))?\s+toi\s+\d{6,19}\b.*$", re.I)
+"""Vietcombank's "CT tu <sender account> [NAME] toi <account> <beneficiary>". An account at
+the very end of the memo may have been cut by the bank's length limit: not read."""
 _WALLET = re.compile(
     r"^PARTNER\.DIRECT_DEBITS_VCB\.(?P<wallet>[A-Z]+)\.[\d ]+\.\d{8}\.[\d ]+-[\d ]+_"
     r"\s*(?P<text>.*)$",
@@ -106,41 +118,48 @@ _COUNTERPARTY_NOISE = re.compile(r"^(?:VND-TGTT-)?|\s*[–-]\s*A/C\s*$", re.I)
 def read_memo(raw: str, counterparty: str | None = None) -> MemoFacts:
     """The facts of one memo; `counterparty` is the statement's counter-account column."""
     memo = _WS.sub(" ", raw).strip()
-    memo = _BIDV_TIME.sub("", _VIETINBANK_TRAILER.sub("", memo))
+    if trailer := _TRAILERS.search(memo, max(0, len(memo) - _TRAILERS_MAX)):
+        memo = memo[: trailer.start()]
     source = MemoSource.PLAIN
     reference: str | None = None
     account: str | None = None
     bank_bin: str | None = None
     explicit_name: str | None = None
+    references: list[str] = []
 
     for prefix in (_VIETINBANK_247, _VIETINBANK_NAPAS):
         if prefix.match(memo):
             memo = prefix.sub("", memo)
             source = MemoSource.VIETINBANK_247
 
-    if match := _MBVCB.match(memo):
-        source, reference = MemoSource.VCB_INTERNAL, match["ref"]
-        account, explicit_name, memo = match["acct"], match["name"], match["text"]
-    elif match := _MBVCB_SHORT.match(memo):
-        source, reference, memo = MemoSource.VCB_INTERNAL, match["ref"], match["text"]
+    sender = _CT_TU.search(memo) if "CT tu " in memo else None
+    vcb_app = _VCB_APP.match(memo)
+    if sender and (vcb_app or sender["to"] or memo[:4].upper() == "VCB."):
+        account, explicit_name = sender["acct"], sender["name"]
+        memo = memo[: sender.start()]
+        vcb_app = _VCB_APP.match(memo)
+        if vcb_app is None and memo[:4].upper() == "VCB.":
+            source = MemoSource.VCB_INTERNAL
+    if vcb_app:
+        source, reference, memo = MemoSource.VCB_INTERNAL, vcb_app["ref"], vcb_app["text"]
+        references.append(reference)
     elif match := _NAPAS.match(memo):
         source, reference, memo = MemoSource.NAPAS, match["trace"], match["text"]
+        references += [reference, f"{reference}.{match['date']}.{match['time']}"]
     elif match := _INTERBANK.match(memo):
         source, bank_bin, reference = MemoSource.INTERBANK, match["bin"], match["ref"]
         memo = match["text"]
+        references.append(reference)
     elif match := _WALLET.match(memo):
         source, memo = MemoSource.WALLET, match["text"]
-    elif match := _CT_TU.search(memo):
-        account, explicit_name = match["acct"], match["name"]
-        memo = memo[: match.start()].rstrip(" .")
-        if memo.upper().startswith("VCB."):
-            source = MemoSource.VCB_INTERNAL
 
     if source is MemoSource.INTERBANK and (beneficiary := _BENEFICIARY_PREFIX.match(memo)):
         memo = memo[beneficiary.end() :]
-    if ft := _FT_REF.search(memo):
-        reference = reference or "FT" + ft[1].replace(" ", "")
-        memo = (memo[: ft.start()] + memo[ft.end() :]).strip()
+    transfers = ["FT" + ft[1].replace(" ", "") for ft in _FT_REF.finditer(memo)]
+    if transfers:
+        reference = reference or transfers[0]
+        references += transfers
+        memo = _FT_REF.sub(" ", memo)
     memo = _WS.sub(" ", memo).strip(" .")
 
     name = (
@@ -155,6 +174,7 @@ def read_memo(raw: str, counterparty: str | None = None) -> MemoFacts:
         sender_bank_bin=bank_bin,
         bank_reference=reference,
         source=source,
+        references=tuple(dict.fromkeys(references)),
     )
 
 

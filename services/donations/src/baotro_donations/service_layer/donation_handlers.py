@@ -38,6 +38,7 @@ from baotro_donations.domain.ledger_accounts import (
     Restriction,
     RestrictionKind,
 )
+from baotro_donations.domain.ledger_entries import JournalEntry
 from baotro_donations.domain.public_memo import public_memo
 from baotro_donations.domain.receipt_number import format_receipt_number
 from baotro_donations.service_layer.party_handlers import DonationContext, donation_context
@@ -53,6 +54,8 @@ log = structlog.get_logger(__name__)
 
 DonationChannel = Literal["cash", "in_kind", "bank"]
 NOT_FOUND = "Không tìm thấy khoản tài trợ này."
+RESTRICTED_TARGET_KINDS = frozenset({"appeal", "sponsorship", "case"})
+"""Gifts to these targets are earmarked for them (a donor who gives to one child's appeal)."""
 
 
 @dataclass(frozen=True)
@@ -184,64 +187,105 @@ async def record_donation_in(
     Idempotent on `command.donation_id`: recorded again, the same gift (fund, amount, target)
     returns the donation already recorded and posts nothing; another gift is refused (409)."""
     now = datetime.now(UTC)
-    if command.received_on > today_in_vietnam():
-        raise LedgerRefusedError(
-            422, "Ngày nhận tài trợ không được sau ngày hôm nay.", field="received_on"
-        )
-    _check_currency(command)
-    context = await donation_context(
-        uow, target_kind=command.target_kind, target_id=command.target_id, donor_id=command.donor_id
-    )
-    restriction = _restriction_in(command, context, fund)
-    asset_account = _asset_account(fund, command)
-    anonymous = command.anonymous or context.anonymous
-    shown_memo = None if command.hide_transfer_text else public_memo(command.transfer_text)
-    ledger = await uow.ledger.load_for(fund)
-    entry = books.record_donation(
-        ledger,
-        fund=fund.code,
-        amount=command.amount,
-        asset_account=asset_account,
-        restriction=restriction,
-        date=command.received_on,
-        memo=command.memo,
-        entry_id=command.donation_id,
-    )
+    gift = await _prepare_gift(uow, command, fund=fund, ledger=None, contexts={})
     # The entry carries the donation's id: a gift recorded twice (a retried webhook, a
     # statement imported again, even at the same moment) is written once.
-    if not await uow.ledger.add_entry(entry, created_at=now, created_by=actor, if_new=True):
-        return await _recorded_before(uow, command, fund=fund, restricted=restriction is not None)
+    if not await uow.ledger.add_entry(gift.entry, created_at=now, created_by=actor, if_new=True):
+        return await _recorded_before(
+            uow, command, fund=fund, restricted=gift.restriction is not None
+        )
     seq = await uow.ledger.next_receipt_seq(fund.code, command.received_on.year)
-    donation = StoredDonation(
-        id=entry.id,
-        fund_code=fund.code,
-        channel=command.channel,
-        asset_account=asset_account,
-        amount=command.amount,
-        received_on=command.received_on,
-        receipt_number=format_receipt_number(fund.code, command.received_on.year, seq),
-        entry_id=entry.id,
-        target_kind=command.target_kind,
-        target_id=command.target_id,
-        restricted=restriction is not None,
-        donor_id=context.donor_id,
-        anonymous=anonymous,
-        created_at=now,
-        created_by=actor,
-        original_currency=command.original_currency,
-        original_amount=command.original_amount,
-        in_kind_description=command.in_kind_description,
-        in_kind_quantity=command.in_kind_quantity,
-        in_kind_unit=command.in_kind_unit,
-        campaign_id=context.campaign_id,
-        pledge_id=context.pledge_id,
-        public_memo=shown_memo,
+    donation, event = gift.recorded(
+        format_receipt_number(fund.code, command.received_on.year, seq), now=now, actor=actor
     )
     await uow.ledger.add_donation(donation)
-    await uow.publish(
-        DonationReceived(
+    await uow.publish(event)
+    return donation
+
+
+async def record_new_donations_in(
+    uow: DonationsUnitOfWork, commands: Sequence[RecordDonation], *, fund: Fund, actor: str
+) -> list[StoredDonation]:
+    """Record many gifts of one fund inside the caller's transaction, in bulk: one statement
+    each for the entries, postings, totals, receipt numbers (one counter update per year),
+    donations and events. The caller guarantees the donation ids are new (reconciliation
+    derives them from bank transactions it has just deduplicated under the account's lock);
+    an id already in the book fails the whole transaction rather than being skipped."""
+    if not commands:
+        return []
+    now = datetime.now(UTC)
+    ledger = await uow.ledger.load_for(fund)
+    contexts: dict[tuple[str, str | None, uuid.UUID | None], DonationContext] = {}
+    gifts = [
+        await _prepare_gift(uow, command, fund=fund, ledger=ledger, contexts=contexts)
+        for command in commands
+    ]
+    await uow.ledger.add_new_entries([g.entry for g in gifts], created_at=now, created_by=actor)
+    numbers: dict[int, int] = {}
+    for year in sorted({g.command.received_on.year for g in gifts}):
+        count = sum(1 for g in gifts if g.command.received_on.year == year)
+        numbers[year] = await uow.ledger.reserve_receipt_seqs(fund.code, year, count)
+    donations: list[StoredDonation] = []
+    events: list[DonationReceived] = []
+    for gift in gifts:
+        year = gift.command.received_on.year
+        seq = numbers[year]
+        numbers[year] = seq + 1
+        donation, event = gift.recorded(
+            format_receipt_number(fund.code, year, seq), now=now, actor=actor
+        )
+        donations.append(donation)
+        events.append(event)
+    await uow.ledger.add_donations(donations)
+    await uow.publish_many(events)
+    return donations
+
+
+@dataclass(frozen=True)
+class _Gift:
+    """A validated gift, its entry posted but not yet numbered."""
+
+    command: RecordDonation
+    entry: JournalEntry
+    restriction: Restriction | None
+    asset_account: str
+    context: DonationContext
+    anonymous: bool
+    shown_memo: str | None
+    fund_code: str
+
+    def recorded(
+        self, receipt_number: str, *, now: datetime, actor: str
+    ) -> tuple[StoredDonation, DonationReceived]:
+        command, context = self.command, self.context
+        donation = StoredDonation(
+            id=self.entry.id,
+            fund_code=self.fund_code,
+            channel=command.channel,
+            asset_account=self.asset_account,
+            amount=command.amount,
+            received_on=command.received_on,
+            receipt_number=receipt_number,
+            entry_id=self.entry.id,
+            target_kind=command.target_kind,
+            target_id=command.target_id,
+            restricted=self.restriction is not None,
+            donor_id=context.donor_id,
+            anonymous=self.anonymous,
+            created_at=now,
+            created_by=actor,
+            original_currency=command.original_currency,
+            original_amount=command.original_amount,
+            in_kind_description=command.in_kind_description,
+            in_kind_quantity=command.in_kind_quantity,
+            in_kind_unit=command.in_kind_unit,
+            campaign_id=context.campaign_id,
+            pledge_id=context.pledge_id,
+            public_memo=self.shown_memo,
+        )
+        event = DonationReceived(
             donation_id=donation.id,
-            fund_code=fund.code,
+            fund_code=self.fund_code,
             amount=donation.amount,
             received_on=donation.received_on,
             recorded_at=now,
@@ -250,20 +294,67 @@ async def record_donation_in(
             target_id=command.target_id,
             restricted=donation.restricted,
             donor_id=context.donor_id,
-            donor_display_name=None if anonymous else context.donor_public_name,
+            donor_display_name=None if self.anonymous else context.donor_public_name,
             donor_kind=context.donor_kind.value if context.donor_kind else None,
-            receipt_number=donation.receipt_number,
-            anonymous=anonymous,
+            receipt_number=receipt_number,
+            anonymous=self.anonymous,
             campaign_id=context.campaign_id,
             pledge_id=context.pledge_id,
-            public_memo=shown_memo,
+            public_memo=self.shown_memo,
             original_currency=command.original_currency,
             original_amount=(
                 str(command.original_amount) if command.original_amount is not None else None
             ),
         )
+        return donation, event
+
+
+async def _prepare_gift(
+    uow: DonationsUnitOfWork,
+    command: RecordDonation,
+    *,
+    fund: Fund,
+    ledger: books.Ledger | None,
+    contexts: dict[tuple[str, str | None, uuid.UUID | None], DonationContext],
+) -> _Gift:
+    """Validate `command` and build its entry (`contexts` caches target/donor lookups)."""
+    if command.received_on > today_in_vietnam():
+        raise LedgerRefusedError(
+            422, "Ngày nhận tài trợ không được sau ngày hôm nay.", field="received_on"
+        )
+    _check_currency(command)
+    key = (command.target_kind, command.target_id, command.donor_id)
+    context = contexts.get(key)
+    if context is None:
+        context = await donation_context(
+            uow,
+            target_kind=command.target_kind,
+            target_id=command.target_id,
+            donor_id=command.donor_id,
+        )
+        contexts[key] = context
+    restriction = _restriction_in(command, context, fund)
+    asset_account = _asset_account(fund, command)
+    entry = books.record_donation(
+        ledger if ledger is not None else await uow.ledger.load_for(fund),
+        fund=fund.code,
+        amount=command.amount,
+        asset_account=asset_account,
+        restriction=restriction,
+        date=command.received_on,
+        memo=command.memo,
+        entry_id=command.donation_id,
     )
-    return donation
+    return _Gift(
+        command=command,
+        entry=entry,
+        restriction=restriction,
+        asset_account=asset_account,
+        context=context,
+        anonymous=command.anonymous or context.anonymous,
+        shown_memo=None if command.hide_transfer_text else public_memo(command.transfer_text),
+        fund_code=fund.code,
+    )
 
 
 def _restriction_in(
@@ -338,43 +429,61 @@ async def reverse_donation(
 ) -> ReversalResult:
     """Refund or correct a gift, fully (`amount` None) or in part, by a mirroring entry; never
     beyond what remains unreversed. Publishes `donation.reversed`."""
-    now = datetime.now(UTC)
-    day = on or today_in_vietnam()
     async with uow:
-        donation = await uow.ledger.donation(donation_id)
-        if donation is None:
-            raise LedgerRefusedError(404, NOT_FOUND)
-        fund = fund_of(funds, donation.fund_code)
-        await uow.ledger.lock_fund(fund.code)
-        restriction = restriction_of(donation.target_kind, donation.target_id, donation.restricted)
-        ledger = await uow.ledger.load_for(
-            fund, restrictions=[restriction], entry_ids=[donation.entry_id]
-        )
-        entry = books.reverse(
-            ledger, entry_id=donation.entry_id, amount=amount, reason=reason, date=day
-        )
-        await uow.ledger.add_entry(entry, created_at=now, created_by=actor)
-        remaining = ledger.reversible_amount(donation.entry_id) - entry.amount
-        await uow.publish(
-            DonationReversed(
-                donation_id=donation.id,
-                reversal_id=entry.id,
-                amount=entry.amount,
-                target_kind=donation.target_kind,
-                target_id=donation.target_id,
-                reason=reason.strip(),
-                reversed_at=now,
-                fund_code=fund.code,
-                reversed_on=day,
-                remaining_amount=remaining,
-            )
+        result = await reverse_donation_in(
+            uow, donation_id, amount=amount, reason=reason, on=on, funds=funds, actor=actor
         )
         await uow.commit()
     log.info(
         "donations.donation.reversed",
-        donation_id=str(donation.id),
-        reversal_id=str(entry.id),
-        amount=entry.amount,
+        donation_id=str(donation_id),
+        reversal_id=str(result.reversal_id),
+        amount=result.amount,
+    )
+    return result
+
+
+async def reverse_donation_in(
+    uow: DonationsUnitOfWork,
+    donation_id: uuid.UUID,
+    *,
+    amount: int | None,
+    reason: str,
+    on: date | None,
+    funds: Sequence[Fund],
+    actor: str,
+) -> ReversalResult:
+    """`reverse_donation` inside the caller's transaction (reconciliation reverses a gift
+    when the bank returns it)."""
+    now = datetime.now(UTC)
+    day = on or today_in_vietnam()
+    donation = await uow.ledger.donation(donation_id)
+    if donation is None:
+        raise LedgerRefusedError(404, NOT_FOUND)
+    fund = fund_of(funds, donation.fund_code)
+    await uow.ledger.lock_fund(fund.code)
+    restriction = restriction_of(donation.target_kind, donation.target_id, donation.restricted)
+    ledger = await uow.ledger.load_for(
+        fund, restrictions=[restriction], entry_ids=[donation.entry_id]
+    )
+    entry = books.reverse(
+        ledger, entry_id=donation.entry_id, amount=amount, reason=reason, date=day
+    )
+    await uow.ledger.add_entry(entry, created_at=now, created_by=actor)
+    remaining = ledger.reversible_amount(donation.entry_id) - entry.amount
+    await uow.publish(
+        DonationReversed(
+            donation_id=donation.id,
+            reversal_id=entry.id,
+            amount=entry.amount,
+            target_kind=donation.target_kind,
+            target_id=donation.target_id,
+            reason=reason.strip(),
+            reversed_at=now,
+            fund_code=fund.code,
+            reversed_on=day,
+            remaining_amount=remaining,
+        )
     )
     return ReversalResult(donation, entry.id, entry.amount, remaining)
 

@@ -105,6 +105,16 @@ async def _refuse_accounts_of_others(repo: PartyRepository, donor: Donor) -> Non
 
 
 async def create_donor(uow: DonationsUnitOfWork, fields: DonorFields, *, actor: str) -> Donor:
+    async with uow:
+        donor = await create_donor_in(uow, fields, actor=actor)
+        await uow.commit()
+    log.info("donations.donor.created", donor_id=str(donor.id), kind=donor.kind.value)
+    return donor
+
+
+async def create_donor_in(uow: DonationsUnitOfWork, fields: DonorFields, *, actor: str) -> Donor:
+    """`create_donor` inside the caller's transaction (reconciliation creates the donor of a
+    bank transfer and records the gift together)."""
     now = datetime.now(UTC)
     blank = Donor(
         id=uuid.uuid4(),
@@ -115,12 +125,8 @@ async def create_donor(uow: DonationsUnitOfWork, fields: DonorFields, *, actor: 
         created_by=actor,
     )
     donor = _donor_of(fields, blank)
-    async with uow:
-        repo = uow.parties
-        await _refuse_accounts_of_others(repo, donor)
-        await repo.add_donor(donor)
-        await uow.commit()
-    log.info("donations.donor.created", donor_id=str(donor.id), kind=donor.kind.value)
+    await _refuse_accounts_of_others(uow.parties, donor)
+    await uow.parties.add_donor(donor)
     return donor
 
 

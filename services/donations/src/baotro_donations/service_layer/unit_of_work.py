@@ -6,6 +6,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from baotro_donations.adapters.bank_feed_repository import BankFeedRepository
 from baotro_donations.adapters.disbursement_repository import DisbursementRepository
 from baotro_donations.adapters.ledger_repository import LedgerRepository
 from baotro_donations.adapters.party_repository import PartyRepository
@@ -21,6 +22,7 @@ class DonationsUnitOfWork(UnitOfWork):
     ledger: LedgerRepository
     parties: PartyRepository
     disbursements: DisbursementRepository
+    bank_feeds: BankFeedRepository
 
     def __init__(
         self,
@@ -41,4 +43,5 @@ class DonationsUnitOfWork(UnitOfWork):
         self.ledger = LedgerRepository(self.session)
         self.parties = PartyRepository(self.session, self.cipher)
         self.disbursements = DisbursementRepository(self.session)
+        self.bank_feeds = BankFeedRepository(self.session, self.cipher)
         return self

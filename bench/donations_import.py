@@ -1,0 +1,509 @@
+"""Figure 7: the real Vietcombank statement (200,361 lines, 10 days of the 2024 flood appeal)
+imported end to end, beside PostgreSQL's own COPY of the same CSV, in the same run.
+
+1. Baseline: `COPY … FROM STDIN (FORMAT csv, HEADER)` of the CSV into a bare table of seven
+   text columns, no index (asyncpg `copy_to_table`), the median of three runs.
+2. Parse only: our reader (`read_statement`) on the CSV, beside the `mt-940` library's
+   `Transactions().parse` on the same transactions written as an MT940 file.
+3. The import: `import_statement` (parse, dedupe, normalise, match, post matched credits to
+   the ledger with their receipts and `donation.received` in the outbox) in a subprocess of
+   its own, so its peak resident memory is its own. Before it, what a fund has set up that
+   makes lines match by themselves: a campaign for the appeal with keyword rules, and the
+   regular donors whose accounts the bank writes in the memo (Vietcombank internal
+   transfers), each with that account.
+4. The same file again: nothing new anywhere, and faster.
+
+`python -m bench.donations_import --database-url URL [--lines N]` is the subprocess: it prints
+its figures as one JSON line on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import io
+import json
+import os
+import sys
+import textwrap
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import asyncpg  # type: ignore[import-untyped]
+import mt940
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from baotro_donations.adapters.statement_readers import read_statement
+from baotro_donations.bootstrap import build_runtime
+from baotro_donations.domain.bank_memo import read_memo
+from baotro_donations.domain.bank_statement import Direction, StatementLine
+from baotro_donations.domain.campaigns import CampaignKind
+from baotro_donations.domain.donors import DonorKind, KnownBankAccount
+from baotro_donations.service_layer.bank_feed_handlers import import_statement
+from baotro_donations.service_layer.party_handlers import (
+    DonorFields,
+    OpenCampaign,
+    create_donor,
+    open_campaign,
+)
+from baotro_donations.service_layer.reconciliation_handlers import NewRule, add_rule
+from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
+from baotro_donations.settings import (
+    THANH_HOA_PROVINCE_FUND,
+    BankAccountConfig,
+    DonationsSettings,
+    FundConfig,
+)
+from baotro_shared.runtime import ServiceRuntime
+from baotro_shared.testing.postgres import PostgresDatabases
+from baotro_shared.testing.shared_data import saoke_dir
+from bench.environment import cpu_seconds, quiet_logs
+from bench.memory import PhaseMeter, rusage_peak_mib
+from bench.procstat import postgres_cpu_seconds
+from bench.report import load_average
+from bench.stats import Summary
+from bench.table import Section
+
+ACCOUNT = "0011001932418"
+"""The Vietcombank account of the statement, here one of the fund's accounts."""
+ACTOR = "bench"
+ROOT = Path(__file__).resolve().parent.parent
+"""The folder holding the `bench` package (the subprocess runs `-m bench.donations_import`)."""
+COPY_RUNS = 3
+KNOWN_DONORS = 500
+CAMPAIGN = "Ủng hộ đồng bào bị thiệt hại do bão Yagi"
+KEYWORDS = ("BAO YAGI", "LU LUT", "UNG HO DONG BAO")
+BARE_TABLE = """CREATE TABLE bare_statement (page_id text, tnx_date text, doc_no text,
+    debit text, credit text, balance text, transaction_details text)"""
+IMPORT_RECORDS = frozenset({"statement_imports"})
+"""Where a re-import adds its own record (the attempt, with the file kept as sent)."""
+
+
+def statement_file() -> Path:
+    return next(saoke_dir().glob("Vietcombank-*.csv.gz"))
+
+
+def statement_slice(lines: int | None) -> tuple[bytes, int]:
+    """The CSV (header + the first `lines` rows; all when None) and its number of rows.
+
+    The Vietcombank file has one row per physical line (no memo spans two lines)."""
+    data = gzip.decompress(statement_file().read_bytes())
+    rows = data.rstrip(b"\n").split(b"\n")
+    if lines is not None and lines < len(rows) - 1:
+        rows = rows[: lines + 1]
+        data = b"\n".join(rows) + b"\n"
+    return data, len(rows) - 1
+
+
+def fund_with_statement_account() -> FundConfig:
+    """The province fund of the default settings, with the statement's account added."""
+    vcb = BankAccountConfig(key="VCB", bank_name="Vietcombank", number="0011.0019.32418")
+    accounts = [*THANH_HOA_PROVINCE_FUND.bank_accounts, vcb]
+    return THANH_HOA_PROVINCE_FUND.model_copy(update={"bank_accounts": accounts})
+
+
+async def copy_baseline(url: str, data: bytes) -> Summary:
+    """Seconds of `COPY` of the CSV into a bare table, `COPY_RUNS` times (emptied between)."""
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await conn.execute(BARE_TABLE)
+        seconds = []
+        for _ in range(COPY_RUNS):
+            await conn.execute("TRUNCATE bare_statement")
+            started = time.perf_counter()
+            await conn.copy_to_table(
+                "bare_statement", source=io.BytesIO(data), format="csv", header=True
+            )
+            seconds.append(time.perf_counter() - started)
+        await conn.execute("DROP TABLE bare_statement")
+    finally:
+        await conn.close()
+    return Summary.of(seconds)
+
+
+def to_mt940(lines: Sequence[StatementLine]) -> str:
+    """The lines as one MT940 statement: `:61:` date, C/D, amount with a decimal comma, NTRF,
+    the DocNo as reference; `:86:` the memo in lines of 65 characters."""
+    out = [":20:BAOTRO", f":25:{ACCOUNT}", ":28C:1/1"]
+    first = lines[0].booked_on if lines else date.today()
+    out.append(f":60F:C{first:%y%m%d}VND0,")
+    balance = 0
+    for line in lines:
+        credit = line.direction is Direction.CREDIT
+        balance += line.amount if credit else -line.amount
+        reference = (line.document_number or "NONREF")[:16]
+        mark = "C" if credit else "D"
+        out.append(f":61:{line.booked_on:%y%m%d}{mark}{line.amount},NTRF{reference}")
+        memo, tag = " ".join(line.memo.split()), ":86:"
+        while memo:
+            cut = 65
+            while cut > 1 and memo[cut : cut + 1] == ":":  # a line must not start like a tag
+                cut -= 1
+            out.append(tag + memo[:cut])
+            memo, tag = memo[cut:], ""
+    last = lines[-1].booked_on if lines else first
+    out.append(f":62F:{'C' if balance >= 0 else 'D'}{last:%y%m%d}VND{abs(balance)},")
+    return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class ParseRun:
+    lines: int
+    ours_s: float
+    mt940_s: float
+    mt940_mib: float
+    """Size of the MT940 text."""
+
+
+def parse_only(data: bytes) -> ParseRun:
+    started = time.perf_counter()
+    read = read_statement(data)
+    ours = time.perf_counter() - started
+    text = to_mt940(read.lines)
+    del read
+    started = time.perf_counter()
+    parsed = mt940.models.Transactions()
+    parsed.parse(text)
+    theirs = time.perf_counter() - started
+    return ParseRun(len(parsed), ours, theirs, len(text.encode()) / 2**20)
+
+
+@dataclass(frozen=True)
+class ImportRun:
+    """What the import subprocess measured (JSON on its stdout)."""
+
+    lines: int
+    imported: int
+    duplicates: int
+    matched: int
+    suggested: int
+    unmatched: int
+    ignored: int
+    rejected: int
+    posted: int
+    """Donations recorded by the import."""
+    outbox: int
+    """Events written to the outbox by the import."""
+    seconds: float
+    cpu_s: float
+    postgres_cpu_s: float
+    rss_start_mib: float | None
+    rss_peak_mib: float | None
+    process_peak_mib: float
+    again_seconds: float
+    again_imported: int
+    again_duplicates: int
+    again_changed: list[str]
+    """Tables with more (or fewer) rows after the re-import, other than `IMPORT_RECORDS`."""
+    donors: int
+    keyword_rules: int
+    matched_by: dict[str, int]
+    """Automatic matches by kind of evidence (keyword, sender_account, ...)."""
+
+
+async def _row_counts(engine: AsyncEngine) -> dict[str, int]:
+    """Exact row counts of every table of the service."""
+    async with engine.connect() as conn:
+        names = (
+            await conn.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+            )
+        ).scalars()
+        counts = {}
+        for name in list(names):
+            query = f'SELECT count(*) FROM "{name}"'  # noqa: S608 - a name from pg_tables
+            counts[name] = (await conn.exec_driver_sql(query)).scalar_one()
+        return counts
+
+
+async def _matched_by(engine: AsyncEngine) -> dict[str, int]:
+    async with engine.connect() as conn:
+        rows = await conn.exec_driver_sql(
+            "SELECT match_kind, count(*) FROM bank_transactions WHERE status = 'matched' "
+            "GROUP BY 1 ORDER BY 2 DESC"
+        )
+        return {kind: count for kind, count in rows}
+
+
+def _known_senders(data: bytes, count: int) -> list[tuple[str, str]]:
+    """(account, folded name) of the first `count` distinct senders the bank names in memos
+    (among the first 20,000 lines)."""
+    senders: dict[str, str] = {}
+    head = b"\n".join(data.split(b"\n", 20_001)[:20_001])
+    for line in read_statement(head).lines:
+        facts = read_memo(line.memo, line.counterparty)
+        if facts.sender_account and facts.payer_name and facts.sender_account not in senders:
+            senders[facts.sender_account] = facts.payer_name
+            if len(senders) == count:
+                break
+    return list(senders.items())
+
+
+async def _set_up_fund(
+    runtime: ServiceRuntime[DonationsUnitOfWork], settings: DonationsSettings, data: bytes
+) -> tuple[int, int]:
+    """The appeal's campaign with its keyword rules, and the fund's known donors, through
+    the service layer (what POST /v1/campaigns, /v1/reconciliation-rules, /v1/donors do)."""
+    uow = runtime.uow
+    campaign = await open_campaign(
+        uow(),
+        OpenCampaign(
+            fund_code="TH", name=CAMPAIGN, kind=CampaignKind.APPEAL_DRIVE,
+            starts_on=date(2024, 9, 1), ends_on=date(2024, 12, 31), restricted=True,
+        ),
+        actor=ACTOR,
+    )  # fmt: skip
+    for words in KEYWORDS:
+        rule = NewRule(
+            kind="keyword", target_kind="campaign", target_id=str(campaign.id),
+            memo_words=words, fund_code="TH",
+        )  # fmt: skip
+        await add_rule(uow, rule, settings=settings, actor=ACTOR)
+    senders = _known_senders(data, KNOWN_DONORS)
+    for account, name in senders:
+        await create_donor(
+            uow(),
+            DonorFields(
+                kind=DonorKind.PERSON, display_name=name.title(),
+                bank_accounts=(KnownBankAccount(number=account),),
+            ),
+            actor=ACTOR,
+        )  # fmt: skip
+    return len(senders), len(KEYWORDS)
+
+
+async def run_import(url: str, lines: int | None, say: Callable[[str], None]) -> ImportRun:
+    """In the subprocess: set the fund up, import the statement, then import it again."""
+    settings = DonationsSettings(
+        database_url=url, funds=[fund_with_statement_account()], replay_on_start="never"
+    )
+    runtime = build_runtime(settings)
+    data, _ = statement_slice(lines)
+    try:
+        await runtime.migrate()
+        donors, rules = await _set_up_fund(runtime, settings, data)
+        before = await _row_counts(runtime.engine)
+        step = [0]
+
+        def progress(done: int, total: int) -> None:
+            if done * 10 // max(1, total) > step[0]:
+                step[0] = done * 10 // max(1, total)
+                say(f"  {done:,} / {total:,} lines imported")
+
+        meter = PhaseMeter()
+        meter.begin()
+        cpu, pg = cpu_seconds(), postgres_cpu_seconds()
+        started = time.perf_counter()
+        first = await import_statement(
+            runtime.uow, data, settings=settings, account=ACCOUNT, filename=statement_file().name,
+            actor=ACTOR, progress=progress,
+        )  # fmt: skip
+        seconds = time.perf_counter() - started
+        cpu_s = cpu_seconds() - cpu
+        pg_after = postgres_cpu_seconds()
+        memory = meter.end("import")
+        after = await _row_counts(runtime.engine)
+        matched_by = await _matched_by(runtime.engine)
+        say("  the same file again")
+        started = time.perf_counter()
+        again = await import_statement(
+            runtime.uow, data, settings=settings, account=ACCOUNT, actor=ACTOR
+        )
+        again_seconds = time.perf_counter() - started
+        final = await _row_counts(runtime.engine)
+    finally:
+        await runtime.engine.dispose()
+    changed = sorted(t for t in final if final[t] != after.get(t) and t not in IMPORT_RECORDS)
+    return ImportRun(
+        lines=first.lines, imported=first.imported, duplicates=first.duplicates,
+        matched=first.matched, suggested=first.suggested, unmatched=first.unmatched,
+        ignored=first.ignored, rejected=len(first.rejected),
+        posted=after.get("donations", 0) - before.get("donations", 0),
+        outbox=after.get("outbox", 0) - before.get("outbox", 0),
+        seconds=seconds, cpu_s=cpu_s,
+        postgres_cpu_s=sum(v - pg.get(pid, 0.0) for pid, v in pg_after.items()),
+        rss_start_mib=memory.start_mib, rss_peak_mib=memory.peak_mib,
+        process_peak_mib=rusage_peak_mib(), again_seconds=again_seconds,
+        again_imported=again.imported, again_duplicates=again.duplicates,
+        again_changed=changed, donors=donors, keyword_rules=rules, matched_by=matched_by,
+    )  # fmt: skip
+
+
+async def import_in_subprocess(url: str, lines: int | None, loop: str) -> ImportRun:
+    """`run_import` in a fresh Python process; its progress goes to our stderr."""
+    command = [sys.executable, "-m", "bench.donations_import", "--database-url", url]
+    command += ["--loop", loop] + ([] if lines is None else ["--lines", str(lines)])
+    process = await asyncio.create_subprocess_exec(
+        *command, stdout=asyncio.subprocess.PIPE, cwd=ROOT
+    )
+    out, _ = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"the import subprocess failed (exit {process.returncode})")
+    return ImportRun(**json.loads(out.decode().strip().splitlines()[-1]))
+
+
+@dataclass(frozen=True)
+class ImportBenchResult:
+    rows: int
+    csv_mib: float
+    copy: Summary
+    parse: ParseRun
+    run: ImportRun
+    load_start: float
+    load_end: float
+    wall_s: float
+
+
+async def measure_import(
+    *, postgres: PostgresDatabases, lines: int | None, loop: str, say: Callable[[str], None]
+) -> ImportBenchResult:
+    """COPY baseline, parse-only rates, then the import and the re-import in a subprocess."""
+    began, load_start = time.perf_counter(), load_average()
+    data, rows = statement_slice(lines)
+    url = await postgres.create(f"bench_import_{uuid.uuid4().hex[:8]}")
+    say(f"statement import: {rows:,} lines of {statement_file().name}; COPY × {COPY_RUNS}")
+    copy = await copy_baseline(url, data)
+    say("  parse only: read_statement on the CSV, mt-940 on the same lines as MT940")
+    parse = parse_only(data)
+    say("  import_statement in a subprocess (set-up: campaign, keyword rules, known donors)")
+    run = await import_in_subprocess(url, lines, loop)
+    return ImportBenchResult(
+        rows=rows, csv_mib=len(data) / 2**20, copy=copy, parse=parse, run=run,
+        load_start=load_start, load_end=load_average(), wall_s=time.perf_counter() - began,
+    )  # fmt: skip
+
+
+def _mib(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f} MiB"
+
+
+def import_section(r: ImportBenchResult) -> Section:
+    run, copy_s = r.run, r.copy.p50
+    copy_rate = r.rows / copy_s
+    s = Section(
+        f"7. Bank statement import — the real Vietcombank statement, {r.rows:,} lines "
+        f"({r.csv_mib:,.1f} MiB CSV), through import_statement into PostgreSQL"
+    )
+    s.add(
+        "import, end to end",
+        f"{run.lines / run.seconds:,.0f} lines/s",
+        f"{copy_rate:,.0f} lines/s",
+        f"×{run.seconds / copy_s:,.1f} the time of COPY (target ≤ 20×): {run.seconds:,.1f} s "
+        f"vs {copy_s:.2f} s (COPY of the CSV into a bare table, median of {r.copy.count}, "
+        f"max {r.copy.max:.2f} s)",
+    )
+    s.add(
+        "  outcome",
+        f"{run.matched:,} · {run.suggested:,} · {run.unmatched:,}",
+        "",
+        "matched ("
+        + ", ".join(f"{n:,} by {kind.replace('_', ' ')}" for kind, n in run.matched_by.items())
+        + f") · suggested · unmatched; {run.ignored:,} ignored, {run.rejected:,} rejected; "
+        f"{run.imported:,} imported, {run.duplicates:,} duplicates; {run.posted:,} donations "
+        f"posted, {run.outbox:,} outbox events",
+    )
+    s.add(
+        "  CPU per line",
+        f"{run.cpu_s * 1000 / run.lines:.3f} + {run.postgres_cpu_s * 1000 / run.lines:.3f} ms",
+        "",
+        "import process + every PostgreSQL server process of the machine (others' included)",
+    )
+    s.add(
+        "parse only",
+        f"{r.parse.lines / r.parse.ours_s:,.0f} lines/s",
+        f"{r.parse.lines / r.parse.mt940_s:,.0f} lines/s",
+        f"our read_statement on the CSV ({r.parse.ours_s:,.1f} s) vs mt-940's "
+        f"Transactions().parse on the same lines as MT940 ({r.parse.mt940_mib:,.1f} MiB, "
+        f"{r.parse.mt940_s:,.1f} s): ×{r.parse.mt940_s / r.parse.ours_s:.2f}",
+    )
+    unchanged = not run.again_changed and run.again_imported == 0
+    s.add(
+        "re-import of the same file",
+        f"{run.lines / run.again_seconds:,.0f} lines/s",
+        f"{run.lines / run.seconds:,.0f} lines/s",
+        f"{run.again_seconds:,.1f} s vs {run.seconds:,.1f} s the first time "
+        f"(×{run.seconds / run.again_seconds:.1f} faster); "
+        + (
+            f"no new rows ({run.again_duplicates:,} duplicates)"
+            if unchanged
+            else f"NEW ROWS: {run.again_imported:,} imported; "
+            f"changed: {', '.join(run.again_changed) or '-'}"
+        ),
+    )
+    growth = (
+        None
+        if run.rss_peak_mib is None or run.rss_start_mib is None
+        else run.rss_peak_mib - run.rss_start_mib
+    )
+    s.add(
+        "peak RSS of the import",
+        _mib(run.rss_peak_mib),
+        "",
+        f"import subprocess during the import (VmHWM); {_mib(run.rss_start_mib)} before it "
+        f"(Python, libraries, the file in memory): +{_mib(growth)}; whole process "
+        f"{_mib(run.process_peak_mib)}",
+    )
+    s.add(
+        "load average",
+        f"{r.load_start:.2f} → {r.load_end:.2f}",
+        "",
+        f"1-minute load at the start and end of this phase ({os.cpu_count()} cores); phase "
+        f"took {r.wall_s:,.0f} s",
+    )
+    return s
+
+
+IMPORT_METHOD = """\
+* Statement import (section 7): the real Vietcombank CSV ({file}, {rows:,} lines). Baseline:
+  PostgreSQL's COPY (FORMAT csv, HEADER) from this process into a bare table of 7 text
+  columns without index, on the same throw-away database, {copies} runs, median. Parse only:
+  read_statement on the CSV bytes (format and profile detected) in this process; mt-940
+  parses the same lines written as MT940 (:61: date, C/D, amount, NTRF + DocNo; :86: memo
+  in 65-character lines), timed alone. The import runs in a fresh subprocess (uvloop, the
+  donations runtime, no broker: outbox rows stay pending) after the fund's set-up: a
+  restricted campaign "{campaign}" with keyword rules {keywords}, and {donors} known donors
+  with the accounts the bank writes in memos ("CT tu <account> <name>"), the first distinct
+  ones of the file. import_statement gets the whole file as bytes with the account number;
+  its time is the call, its memory the subprocess's high-water mark reset just before.
+  Then the same bytes again: every table's exact row count is compared before and after.
+"""
+
+
+def import_method(r: ImportBenchResult) -> str:
+    text = IMPORT_METHOD.format(
+        file=statement_file().name, rows=r.rows, copies=r.copy.count, campaign=CAMPAIGN,
+        keywords=", ".join(f"«{k}»" for k in KEYWORDS), donors=r.run.donors,
+    )  # fmt: skip
+    return textwrap.fill(" ".join(text.split()), 92, subsequent_indent="  ") + "\n"
+
+
+def _main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.donations_import")
+    parser.add_argument("--database-url", required=True, help="a migrated-or-empty database")
+    parser.add_argument("--lines", type=int, default=None, help="the first N lines only")
+    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
+    args = parser.parse_args(argv)
+    quiet_logs()
+
+    def say(message: str) -> None:
+        print(f"· {message}", file=sys.stderr, flush=True)
+
+    if args.loop == "uvloop":
+        import uvloop
+
+        runner = asyncio.Runner(loop_factory=uvloop.new_event_loop)
+    else:
+        runner = asyncio.Runner()
+    with runner:
+        run = runner.run(run_import(args.database_url, args.lines, say))
+    print(json.dumps(asdict(run)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))

@@ -1,0 +1,341 @@
+"""Bank statements through the real service (PostgreSQL, broker): slices of the real
+Vietcombank statement imported, re-imported, overlapped and imported twice at once; a planted
+statement with payment codes typed the way people type them, a known donor's account, a bank
+fee and a refund; the review queue's decisions and the rules they teach; malformed files."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import text
+
+from baotro_shared.testing.harness import RunningService, ServiceHarness
+from baotro_shared.testing.shared_data import saoke_dir
+
+Header = Callable[..., dict[str, str]]
+AGRIBANK = "3500.431.101.000.909"
+
+
+def _vietcombank_lines() -> list[str]:
+    path = next(saoke_dir().glob("Vietcombank-*.csv.gz"))
+    return gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
+
+
+VCB = _vietcombank_lines()
+
+
+def _slice(first: int, last: int) -> bytes:
+    """The header and data lines first..last (1-based, inclusive)."""
+    return ("\n".join([VCB[0], *VCB[first : last + 1]]) + "\n").encode()
+
+
+class Desk:
+    def __init__(self, service: RunningService, auth_header: Header) -> None:
+        self.service = service
+        self.client = service.client
+        self.accountant = auth_header("accountant", sub="ke-toan@quy")
+        self.auditor = auth_header("auditor", sub="kiem-toan@quy")
+
+    async def upload(
+        self, data: bytes, *, account: str = "AGRIBANK", name: str = "saoke.csv", **form: str
+    ) -> tuple[int, dict[str, Any]]:
+        response = await self.client.post(
+            "/v1/statements",
+            files={"file": (name, data, "text/csv")},
+            data={"account": account, **form},
+            headers=self.accountant,
+        )
+        return response.status_code, response.json()
+
+    async def imported(self, data: bytes, **kwargs: str) -> dict[str, Any]:
+        code, body = await self.upload(data, **kwargs)
+        assert code == 201, body
+        return body
+
+    async def post(self, path: str, body: dict[str, Any], expect: int = 201) -> dict[str, Any]:
+        response = await self.client.post(path, json=body, headers=self.accountant)
+        assert response.status_code == expect, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def queue(self, **params: Any) -> dict[str, Any]:
+        response = await self.client.get(
+            "/v1/bank-transactions", params={"limit": 500, **params}, headers=self.auditor
+        )
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def scalar(self, statement: str, **params: Any) -> Any:
+        async with self.service.runtime.engine.connect() as conn:
+            return (await conn.execute(text(statement), params)).scalar_one()
+
+    async def events(self, event_type: str) -> list[dict[str, Any]]:
+        async with self.service.runtime.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    text("SELECT payload FROM outbox WHERE event_type = :t ORDER BY id"),
+                    {"t": event_type},
+                )
+            ).all()
+        return [json.loads(bytes(row[0]).decode())["data"] for row in rows]
+
+
+async def _desk(services: ServiceHarness, auth_header: Header, **overrides: Any) -> Desk:
+    return Desk(await services.start("donations", **overrides), auth_header)
+
+
+async def _campaign(desk: Desk, name: str = "Tháng hành động vì trẻ em 2024") -> str:
+    campaign = await desk.post(
+        "/v1/campaigns",
+        {
+            "name": name,
+            "kind": "action_month",
+            "starts_on": "2024-06-01",
+            "ends_on": "2024-12-31",
+        },
+    )
+    return str(campaign["id"])
+
+
+async def test_real_statement_slice_is_imported_once_matched_by_keyword_and_posted(
+    services: ServiceHarness, auth_header: Header
+) -> None:
+    desk = await _desk(services, auth_header)
+    campaign = await _campaign(desk)
+    await desk.post(
+        "/v1/reconciliation-rules",
+        {
+            "kind": "keyword",
+            "memo_words": "ủng hộ",
+            "target_kind": "campaign",
+            "target_id": campaign,
+        },
+    )
+    first = await desk.imported(_slice(1, 1200))
+    assert first["status"] == "done" and first["profile"] == "vietcombank"
+    assert first["lines"] == 1200 and first["rejected"] == []
+    assert first["imported"] == 1200 and first["duplicates"] == 0
+    counted = first["matched"] + first["suggested"] + first["unmatched"] + first["ignored"]
+    assert counted == 1200
+    assert first["matched"] > 100, first
+    # Every automatic match is a donation in the ledger with its event; nothing else is.
+    assert await desk.scalar("SELECT count(*) FROM donations") == first["matched"]
+    received = await desk.events("donation.received")
+    assert len(received) == first["matched"]
+    assert {e["campaign_id"] for e in received} == {campaign}
+    assert all(e["channel"] == "bank" for e in received)
+    receipts = sorted(e["receipt_number"] for e in received)
+    assert len(set(receipts)) == len(receipts)
+    # No public memo shows an account number.
+    assert not any(
+        any(run.isdigit() and len(run) >= 9 for run in (e["public_memo"] or "").split())
+        for e in received
+    )
+    matched = await desk.queue(status="matched", limit=5)
+    reason = matched["items"][0]["match"]["reason"]
+    assert "ỦNG HỘ" in reason.upper() or "UNG HO" in reason
+    assert matched["items"][0]["donation_ids"]
+
+    again = await desk.imported(_slice(1, 1200))
+    assert (again["imported"], again["duplicates"]) == (0, 1200)
+    assert await desk.scalar("SELECT count(*) FROM bank_transactions") == 1200
+    assert await desk.scalar("SELECT count(*) FROM donations") == first["matched"]
+
+    overlapping = await desk.imported(_slice(801, 1600))
+    assert overlapping["duplicates"] == 400 and overlapping["imported"] == 400
+    assert await desk.scalar("SELECT count(*) FROM bank_transactions") == 1600
+    raw = await desk.scalar("SELECT raw FROM bank_transactions WHERE line_no = 2 LIMIT 1")
+    assert raw and "," in raw
+
+
+async def test_two_overlapping_imports_at_once_give_the_same_result_as_one(
+    services: ServiceHarness, auth_header: Header
+) -> None:
+    desk = await _desk(services, auth_header)
+    results = await asyncio.gather(desk.imported(_slice(1, 900)), desk.imported(_slice(301, 1200)))
+    assert sum(r["imported"] for r in results) == 1200
+    assert sum(r["duplicates"] for r in results) == 600
+    assert await desk.scalar("SELECT count(*) FROM bank_transactions") == 1200
+    assert (
+        await desk.scalar("SELECT count(DISTINCT transaction_id) FROM bank_transaction_keys")
+        == 1200
+    )
+
+
+async def test_large_statement_runs_in_the_background_with_progress(
+    services: ServiceHarness, auth_header: Header
+) -> None:
+    desk = await _desk(services, auth_header, import_inline_bytes=10_000)
+    code, started = await desk.upload(_slice(1, 5000))
+    assert code == 202, started
+    assert started["status"] == "processing"
+    seen = []
+    for _ in range(600):
+        response = await desk.client.get(
+            f"/v1/statements/{started['import_id']}", headers=desk.auditor
+        )
+        body = response.json()
+        seen.append(body["done_lines"])
+        if body["status"] != "processing":
+            break
+        await asyncio.sleep(0.1)
+    assert body["status"] == "done", body
+    assert body["imported"] == 5000 and body["done_lines"] == 5000
+    assert seen == sorted(seen)
+
+
+PLANTED_HEADER = "Ngày,Số tham chiếu,Nội dung,Ghi nợ,Ghi có\n"
+
+
+async def _code(desk: Desk, kind: str, target: str) -> str:
+    issued = await desk.post("/v1/payment-codes", {"target_kind": kind, "target_id": target})
+    return str(issued["code"])
+
+
+async def test_planted_codes_accounts_fees_and_refunds(
+    services: ServiceHarness, auth_header: Header
+) -> None:
+    desk = await _desk(services, auth_header)
+    campaign = await _campaign(desk)
+    donor = await desk.post(
+        "/v1/donors",
+        {
+            "kind": "enterprise",
+            "display_name": "Công ty TNHH Hồng Đức",
+            "bank_accounts": [{"number": "0011004123456", "bank_bin": "970436"}],
+        },
+    )
+    code = await _code(desk, "campaign", campaign)
+    typed = " ".join([code[:3].lower(), code[3:6], code[6:].lower()])
+    lines = [
+        f'02/09/2024,FT24246000000001,"NGUYEN VAN AN chuyen tien ung ho {typed}",,"500.000"',
+        f'02/09/2024,FT24246000000002,"MBVCB.123456789.{code}.TRAN THI B",,"1.000.000"',
+        '02/09/2024,FT24246000000003,"CT tu 0011004123456 CONG TY TNHH HONG DUC toi 3500431101000909",,"20.000.000"',
+        '02/09/2024,FT24246000000004,"xin cam on",,"50.000"',
+        '03/09/2024,FT24247000000005,"THU PHI DICH VU SMS BANKING",11.000,',
+        '03/09/2024,FT24247000000006,"HOAN TIEN GD FT24246000000002 SAI THONG TIN",1.000.000,',
+        '03/09/2024,FT24247000000007,"ung ho",,"1.000,5"',
+    ]
+    result = await desk.imported(
+        (PLANTED_HEADER + "\n".join(lines) + "\n").encode(), profile="generic"
+    )
+    assert result["lines"] == 7 and result["imported"] == 6, result
+    assert [r["line"] for r in result["rejected"]] == [8]
+    assert "1.000,5" in result["rejected"][0]["reason"]
+    items = {i["bank_reference"]: i for i in (await desk.queue())["items"]}
+    by_code = items["FT24246000000001"]
+    assert by_code["status"] == "matched" and by_code["match"]["kind"] == "payment_code"
+    assert by_code["match"]["target_id"] == campaign
+    assert items["FT24246000000002"]["match"]["code"] == code
+    by_account = items["FT24246000000003"]
+    assert by_account["match"]["kind"] == "sender_account"
+    assert by_account["match"]["donor_id"] == donor["id"]
+    assert "0011004123456" not in by_account["match"]["reason"]
+    assert items["FT24246000000004"]["status"] == "unmatched"
+    assert items["FT24247000000005"]["status"] == "ignored"
+    refund = items["FT24247000000006"]
+    assert refund["match"]["kind"] == "refund", refund
+    assert refund["status"] == "matched", refund["match"]
+    reversed_ = await desk.events("donation.reversed")
+    assert [e["amount"] for e in reversed_] == [1_000_000]
+    assert reversed_[0]["donation_id"] == items["FT24246000000002"]["donation_ids"][0]
+    # The thank-you event names the donor (not anonymous) and never the account number.
+    received = await desk.events("donation.received")
+    assert len(received) == 3
+    assert all("0011004123456" not in json.dumps(e) for e in received)
+
+
+async def test_review_decisions_record_split_ignore_and_teach_rules(
+    services: ServiceHarness, auth_header: Header
+) -> None:
+    desk = await _desk(services, auth_header)
+    campaign = await _campaign(desk)
+    lines = [
+        '05/09/2024,FT24249000000001,"MBVCB.555.CT tu 0451000111222 LE VAN CUONG ung ho tre em",,"300.000"',
+        '05/09/2024,FT24249000000002,"chuyen tien gia dinh",,"2.000.000"',
+        '05/09/2024,FT24249000000003,"nham tai khoan",,"70.000"',
+        '05/09/2024,FT24249000000004,"PHAM THI DUNG gui qua",,"150.000"',
+    ]
+    await desk.imported((PLANTED_HEADER + "\n".join(lines) + "\n").encode(), profile="generic")
+    queue = {i["bank_reference"]: i for i in (await desk.queue(status="unmatched"))["items"]}
+    assert len(queue) == 4
+
+    def decide(ref: str, body: dict[str, Any], expect: int = 200) -> Any:
+        return desk.post(f"/v1/bank-transactions/{queue[ref]['id']}/decision", body, expect)
+
+    assigned = await decide(
+        "FT24249000000001",
+        {
+            "action": "create_donor",
+            "donor": {"kind": "person", "display_name": "Lê Văn Cường"},
+            "target_kind": "campaign",
+            "target_id": campaign,
+            "save_rule": "sender_account",
+        },
+    )
+    assert assigned["status"] == "matched" and len(assigned["donation_ids"]) == 1
+    wrong = await decide(
+        "FT24249000000002",
+        {"action": "split", "parts": [{"amount": 1_000_000}, {"amount": 900_000}]},
+        expect=422,
+    )
+    assert "Tổng các phần (1.900.000 đồng)" in wrong["detail"]
+    split = await decide(
+        "FT24249000000002",
+        {
+            "action": "split",
+            "parts": [
+                {"amount": 1_500_000, "target_kind": "campaign", "target_id": campaign},
+                {"amount": 500_000},
+            ],
+        },
+    )
+    assert len(split["donation_ids"]) == 2
+    ignored = await decide(
+        "FT24249000000003", {"action": "ignore", "note": "Chuyển nhầm, sẽ trả lại"}
+    )
+    assert ignored["status"] == "ignored" and ignored["decided_by"] == "ke-toan@quy"
+    again = await decide("FT24249000000001", {"action": "ignore"}, expect=409)
+    assert "đã được ghi sổ" in again["detail"]
+    assert await desk.scalar("SELECT count(*) FROM donations") == 3
+
+    # The saved rule matches the same sender's next transfer automatically.
+    later = '20/09/2024,FT24264000000009,"MBVCB.777.CT tu 0451000111222 LE VAN CUONG",,"400.000"'
+    result = await desk.imported((PLANTED_HEADER + later + "\n").encode(), profile="generic")
+    assert result["matched"] == 1
+    matched = (await desk.queue(status="matched"))["items"]
+    learned = next(i for i in matched if i["bank_reference"] == "FT24264000000009")
+    assert learned["match"]["kind"] in ("learned_rule", "sender_account")
+    assert learned["match"]["donor_id"] == assigned["match"]["donor_id"] or learned["donation_ids"]
+
+
+async def test_malformed_files_are_refused_and_kept(
+    services: ServiceHarness, auth_header: Header
+) -> None:
+    desk = await _desk(services, auth_header)
+    code, body = await desk.upload(b"\x00\x01 this is not a statement \xff")
+    assert code == 422
+    assert "sao kê" in body["detail"].lower() or "không" in body["detail"].lower()
+    status_, raw = (
+        await desk.scalar("SELECT status FROM statement_imports"),
+        await desk.scalar("SELECT raw FROM statement_imports"),
+    )
+    assert status_ == "failed" and bytes(raw).startswith(b"\x00\x01")
+    code, body = await desk.upload(_slice(1, 10), account="9999999999")
+    assert code == 422 and "không phải tài khoản của quỹ" in body["detail"]
+    code, body = await desk.upload(_slice(1, 10), profile="no-such-bank")
+    assert code == 422 and "no-such-bank" in body["detail"]
+    assert await desk.scalar("SELECT count(*) FROM bank_transactions") == 0
+    forbidden = await desk.client.post(
+        "/v1/statements",
+        files={"file": ("s.csv", _slice(1, 10), "text/csv")},
+        data={"account": "AGRIBANK"},
+        headers=auth_header("case_worker"),
+    )
+    assert forbidden.status_code == 403
