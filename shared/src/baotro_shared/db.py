@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import operator
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy.ext.asyncio as sa_asyncio
-from sqlalchemy import DateTime, Dialect, TypeDecorator, event
+from sqlalchemy import JSON, DateTime, Dialect, Table, TypeDecorator, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -72,3 +75,38 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+async def bulk_insert(
+    session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert many rows of `table` in this session's transaction: PostgreSQL's binary `COPY`
+    (asyncpg), a multi-row INSERT elsewhere. Every row gives the same keys; columns left out
+    take their server defaults (an identity id). JSON columns are encoded here, since COPY
+    bypasses SQLAlchemy's types."""
+    if not rows:
+        return
+    conn = await session.connection()
+    if conn.dialect.name != "postgresql":
+        await conn.execute(table.insert(), list(rows))
+        return
+    names = list(rows[0])
+    values = operator.itemgetter(*names)
+    records = (
+        [values(row) for row in rows] if len(names) > 1 else [(row[names[0]],) for row in rows]
+    )
+    json_columns = [i for i, n in enumerate(names) if isinstance(table.c[n].type, JSON)]
+    if json_columns:
+        records = [_with_json_text(record, json_columns) for record in records]
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    await driver.copy_records_to_table(table.name, records=records, columns=names)
+
+
+def _with_json_text(record: tuple[Any, ...], columns: list[int]) -> tuple[Any, ...]:
+    values = list(record)
+    for i in columns:
+        if values[i] is not None:
+            values[i] = json.dumps(values[i], ensure_ascii=False, separators=(",", ":"))
+    return tuple(values)

@@ -7,12 +7,17 @@ type names with or without diacritics. Compare folded text: diacritics removed (
 
 from __future__ import annotations
 
+import re
+
 from unidecode import unidecode
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
 
 
 def fold(text: str) -> str:
     """ "Nguyễn  Văn Đức" → "NGUYEN VAN DUC"."""
-    return " ".join(unidecode(text).upper().split())
+    plain = text if text.isascii() else unidecode(text)
+    return " ".join(plain.upper().split())
 
 
 def fold_lower(text: str) -> str:
@@ -22,4 +27,4 @@ def fold_lower(text: str) -> str:
 
 def compact(text: str) -> str:
     """Upper-case ASCII letters and digits only: "th k7k 2m-9" → "THK7K2M9"."""
-    return "".join(symbol for symbol in fold(text) if symbol.isalnum())
+    return _NOT_ALNUM.sub("", fold(text))

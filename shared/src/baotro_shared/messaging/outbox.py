@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from opentelemetry import propagate
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from baotro_shared.db import bulk_insert
 from baotro_shared.events.base import EventData
 from baotro_shared.events.catalogue import EventCatalogue
 from baotro_shared.events.envelope import Envelope
@@ -73,8 +74,9 @@ class OutboxWriter:
             )
             for data in events
         ]
-        await session.execute(
-            self._tables.outbox.insert(),
+        await bulk_insert(
+            session,
+            self._tables.outbox,
             [
                 {
                     "event_id": envelope.id,

@@ -31,6 +31,7 @@ from baotro_donations.adapters.orm_payment_codes import PaymentCodeRecord
 from baotro_donations.adapters.party_repository import ACCOUNT_PURPOSE
 from baotro_donations.domain.bank_dedupe import key_kind
 from baotro_shared.crypto import FieldCipher
+from baotro_shared.db import bulk_insert
 
 _CHUNK = 5_000
 _TRANSACTIONS = Base.metadata.tables[BankTransactionRecord.__tablename__]
@@ -93,15 +94,11 @@ class BankFeedRepository:
     async def add_new_keys(self, keys: Mapping[str, uuid.UUID]) -> None:
         """Register keys known to be new (checked under the account's lock), in bulk."""
         rows = [{"key": k, "transaction_id": t, "kind": key_kind(k)} for k, t in keys.items()]
-        conn = await self.session.connection()
-        for chunk in _chunks(rows):
-            await conn.execute(_KEYS.insert(), list(chunk))
+        await bulk_insert(self.session, _KEYS, rows)
 
     # -- transactions -------------------------------------------------------------------
     async def add_transactions(self, rows: Sequence[dict[str, Any]]) -> None:
-        conn = await self.session.connection()
-        for chunk in _chunks(rows, 2_000):
-            await conn.execute(_TRANSACTIONS.insert(), list(chunk))
+        await bulk_insert(self.session, _TRANSACTIONS, rows)
 
     async def transaction(
         self, transaction_id: uuid.UUID, *, lock: bool = False

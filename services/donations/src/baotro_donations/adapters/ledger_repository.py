@@ -35,6 +35,7 @@ from baotro_donations.domain.ledger_accounts import (
 )
 from baotro_donations.domain.ledger_entries import JournalEntry, Posting, Side
 from baotro_donations.domain.ledger_snapshot import PotDay, snapshot_ledger
+from baotro_shared.db import bulk_insert
 
 
 @dataclass(frozen=True)
@@ -391,9 +392,9 @@ class LedgerRepository:
         in the book fails the statement, and so the caller's transaction."""
         if not entries:
             return
-        conn = await self._session.connection()
-        await conn.execute(
-            sql.ENTRIES.insert(),
+        await bulk_insert(
+            self._session,
+            sql.ENTRIES,
             [
                 {
                     "id": e.id,
@@ -430,7 +431,8 @@ class LedgerRepository:
                 ):
                     total[0] += line.debit
                     total[1] += line.credit
-        await conn.execute(sql.INSERT_POSTING, postings)
+        await bulk_insert(self._session, sql.POSTINGS, postings)
+        conn = await self._session.connection()
         await conn.execute(
             sql.ADD_TO_DAY_TOTALS,
             [
@@ -471,12 +473,11 @@ class LedgerRepository:
         return int(result.scalar_one()) - count + 1
 
     async def add_donations(self, donations: Sequence[StoredDonation]) -> None:
-        if donations:
-            conn = await self._session.connection()
-            await conn.execute(
-                _INSERT_DONATION,
-                [{name: getattr(d, name) for name in _DONATION_FIELDS} for d in donations],
-            )
+        await bulk_insert(
+            self._session,
+            _DONATIONS,
+            [{name: getattr(d, name) for name in _DONATION_FIELDS} for d in donations],
+        )
 
     async def next_receipt_seq(self, fund_code: str, year: int) -> int:
         """The next receipt sequence of `fund_code` in `year`, gap-free.

@@ -22,7 +22,8 @@ INSERT_ENTRY_IF_NEW = text(
     ON CONFLICT (id) DO NOTHING RETURNING id
     """
 ).bindparams(*(bindparam(c.name, type_=c.type) for c in ENTRIES.columns))
-INSERT_POSTING = insert(_TABLES[PostingRecord.__tablename__])
+POSTINGS = _TABLES[PostingRecord.__tablename__]
+INSERT_POSTING = insert(POSTINGS)
 # PostgreSQL writes an entry, its postings and its pots' totals in one round trip; nothing
 # when the entry's id is already in the book. Totals rows are locked in the entry's sorted
 # pot order, day totals first, by every writer.

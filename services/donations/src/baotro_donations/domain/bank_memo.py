@@ -85,12 +85,13 @@ _WS = re.compile(r"\s+")
 _TRAILERS = re.compile(
     r"(?:\s*;?\s*thoi gian GD:\s*\d\d/?\d\d/?\d{4}\s+\d\d:\d\d:\d\d"  # BIDV
     r"|\s*\(CT\d{4}\)"  # VietinBank
-    r"|-\d{6}-\d\d:\d\d:\d\d\s+\d+"  # Agribank E-mobile: "-100924-21:54:57 978577"
+    r"|-\d{6}-\s?\d\d:\d\d:\d\d\s+\d+"  # Agribank E-mobile: "-100924-21:54:57 978577"
     r")+\s*$",
     re.I,
 )
 _TRAILERS_MAX = 96
 """Trailers are searched for in the memo's last characters only (they are short)."""
+_TRAILER_ENDS = frozenset(")0123456789")
 _FT_REF = re.compile(r"\bFT\s?(\d{5}\s?\d{9})\b")
 _VIETINBANK_247 = re.compile(r"^CT nhanh 247 den:\s*", re.I)
 _VIETINBANK_NAPAS = re.compile(r"^Chuyen tien den tu NAPAS Noi dung:\s*", re.I)
@@ -117,8 +118,10 @@ _COUNTERPARTY_NOISE = re.compile(r"^(?:VND-TGTT-)?|\s*[–-]\s*A/C\s*$", re.I)
 
 def read_memo(raw: str, counterparty: str | None = None) -> MemoFacts:
     """The facts of one memo; `counterparty` is the statement's counter-account column."""
-    memo = _WS.sub(" ", raw).strip()
-    if trailer := _TRAILERS.search(memo, max(0, len(memo) - _TRAILERS_MAX)):
+    memo = " ".join(raw.split())
+    if memo[-1:] in _TRAILER_ENDS and (
+        trailer := _TRAILERS.search(memo, max(0, len(memo) - _TRAILERS_MAX))
+    ):
         memo = memo[: trailer.start()]
     source = MemoSource.PLAIN
     reference: str | None = None
@@ -160,7 +163,7 @@ def read_memo(raw: str, counterparty: str | None = None) -> MemoFacts:
         reference = reference or transfers[0]
         references += transfers
         memo = _FT_REF.sub(" ", memo)
-    memo = _WS.sub(" ", memo).strip(" .")
+    memo = " ".join(memo.split()).strip(" .")
 
     name = (
         _clean_name(explicit_name)
@@ -176,6 +179,39 @@ def read_memo(raw: str, counterparty: str | None = None) -> MemoFacts:
         source=source,
         references=tuple(dict.fromkeys(references)),
     )
+
+
+_CITED = (
+    (re.compile(r"\bFT\s?(\d{5}\s?\d{9})\b"), "FT{0}"),
+    (re.compile(r"\b[IM]BVCB\.?\s?(\d{8,})\b"), "{0}"),
+    (re.compile(r"\b(\d{6}\.\d{6}\.\d{6})\b"), "{0}"),
+    (re.compile(r"\b(\d{4}\.\d{5})\b"), "{0}"),
+    (
+        re.compile(
+            r"\b(?:MA GD|SO GD|GD SO|GD|GIAO DICH|REF|REFUND|THAM CHIEU|TRACE|SO CT"
+            r"|HOAN TIEN|HOAN TRA|TRA LAI)"
+            r"(?:\s*(?:SO|NO))?[\s:.#]*(?=[A-Z0-9]*\d)([A-Z0-9]{6,20})\b",
+            re.I,
+        ),
+        "{0}",
+    ),
+)
+"""How a memo cites another transfer: ``FT…`` numbers, a Vietcombank app id (``MBVCB.699…``),
+a NAPAS ``trace.ddmmyy.hhmmss``, a Vietcombank document number (``5213.45946``), or a
+reference right after a word that announces one (``GD``, ``REF``, ``THAM CHIEU``, the refund
+words): a token of 6-20 letters and digits with at least one digit."""
+
+
+def cited_references(text: str) -> list[tuple[int, str]]:
+    """(position, reference) of every transfer reference cited in `text`, in the forms of
+    `MemoFacts.references` (``FT`` numbers without spaces), ordered by position."""
+    found: dict[str, int] = {}
+    for pattern, form in _CITED:
+        for match in pattern.finditer(text):
+            reference = form.format(match[1].replace(" ", "")).upper()
+            if reference not in found:
+                found[reference] = match.start(1)
+    return sorted(((position, ref) for ref, position in found.items()), key=lambda x: x[0])
 
 
 def _clean_name(name: str | None) -> str | None:
@@ -198,7 +234,7 @@ def _leading_name(text: str, *, upper_only: bool) -> str | None:
     for token in text.split():
         if not token.isalpha() or not (token.isupper() or (not upper_only and token.istitle())):
             break
-        folded = fold(token)
+        folded = token.upper() if token.isascii() else fold(token)
         if not words and folded not in FAMILY_NAMES:
             return None
         if words and folded in _NOT_NAME:

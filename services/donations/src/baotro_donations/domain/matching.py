@@ -21,6 +21,7 @@ Pure: the adapters look up what the lines need (codes, donors, pledges, rules) i
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -29,7 +30,7 @@ from datetime import date
 
 from rapidfuzz import fuzz, process
 
-from baotro_donations.domain.bank_memo import MemoFacts
+from baotro_donations.domain.bank_memo import MemoFacts, MemoSource, cited_references
 from baotro_donations.domain.bank_statement import Direction
 from baotro_shared.text import compact, fold
 
@@ -151,8 +152,22 @@ class MatchIndex:
     open_pledges: Sequence[OpenPledge] = ()
     rules: Sequence[LearnedRule] = ()
     keywords: Sequence[KeywordRule] = ()
-    fee_words: Sequence[str] = ("THU PHI", "PHI DICH VU", "PHI QUAN LY", "PHI SMS", "PHI CHUYEN")
-    refund_words: Sequence[str] = ("HOAN TIEN", "TRA LAI", "HOAN TRA")
+    fee_words: Sequence[str] = (
+        "THU PHI",
+        "PHI DICH VU",
+        "PHI DV",
+        "PHI QUAN LY",
+        "PHI QLTK",
+        "PHI DUY TRI",
+        "PHI THUONG NIEN",
+        "PHI SMS",
+        "PHI BSMS",
+        "PHI CHUYEN",
+        "THUE VAT",
+    )
+    """Folded phrases of debits that are bank fees (whole words)."""
+    refund_words: Sequence[str] = ("HOAN TIEN", "HOAN TRA", "HOAN LAI", "TRA LAI", "REFUND")
+    """Folded phrases of debits that return a transfer (whole words)."""
 
 
 @dataclass(frozen=True)
@@ -184,36 +199,66 @@ def _by_code(line: BankLineView, index: MatchIndex) -> Match | None:
     known = [index.codes[c] for c in dict.fromkeys(line.codes) if c in index.codes]
     if not known:
         return None  # no code, or a well-formed code we never issued: other rules speak
+    written = ", ".join(k.code for k in known)
+    if any(not k.active for k in known):
+        stale = next(k for k in known if not k.active)
+        return Match(
+            MatchKind.PAYMENT_CODE,
+            0.7 if len(known) == 1 else 0.6,
+            f"Mã {stale.code} ({stale.label}) đã hết hiệu lực: cần kế toán xác nhận.",
+            target_kind=_target_kind_of(stale),
+            target_id=_target_id_of(stale),
+            donor_id=stale.donor_id,
+            code=stale.code,
+        )
     targets = {(k.target_kind, k.target_id) for k in known}
     if len(targets) > 1:
-        return Match(
-            MatchKind.PAYMENT_CODE,
-            0.6,
-            "Nội dung có nhiều mã thanh toán khác nhau: "
-            + ", ".join(k.code for k in known)
-            + ". Kế toán chọn mã đúng.",
-            code=known[0].code,
-        )
+        return _several_codes(known, written)
     code = known[0]
-    if not code.active:
-        return Match(
-            MatchKind.PAYMENT_CODE,
-            0.7,
-            f"Mã {code.code} ({code.label}) đã hết hiệu lực: cần kế toán xác nhận.",
-            target_kind=_target_kind_of(code),
-            target_id=None if code.target_kind == "donor" else code.target_id,
-            donor_id=code.donor_id,
-            code=code.code,
-        )
+    donor_id, because = code.donor_id, ""
+    if donor_id is None and (sender := _unique_donor_by_account(line, index)) is not None:
+        donor_id, account = sender
+        because = f"; người chuyển là nhà tài trợ có tài khoản …{account[-3:]}"
     return Match(
         MatchKind.PAYMENT_CODE,
         1.0,
-        f"Mã thanh toán {code.code} hợp lệ (ký tự kiểm tra đúng) của {code.label}.",
+        f"Mã thanh toán {code.code} hợp lệ (ký tự kiểm tra đúng) của {code.label}{because}.",
         target_kind=_target_kind_of(code),
-        target_id=None if code.target_kind == "donor" else code.target_id,
-        donor_id=code.donor_id,
+        target_id=_target_id_of(code),
+        donor_id=donor_id,
         code=code.code,
     )
+
+
+def _several_codes(known: list[CodeTarget], written: str) -> Match:
+    """Different codes in one memo: never automatic. A donor's code beside one purpose's code
+    is a likely reading, so it is suggested with both filled in."""
+    donors = {k.donor_id for k in known if k.target_kind == "donor"}
+    purposes = {(k.target_kind, k.target_id) for k in known if k.target_kind != "donor"}
+    purpose = next((k for k in known if k.target_kind != "donor"), None)
+    if len(donors) == 1 and len(purposes) == 1 and purpose is not None:
+        donor = next(iter(donors))
+        if purpose.donor_id in (None, donor):
+            return Match(
+                MatchKind.PAYMENT_CODE,
+                0.8,
+                f"Nội dung có mã nhà tài trợ và mã {purpose.label} ({written}): "
+                "gợi ý ghi cho mục đích đó, kế toán xác nhận.",
+                target_kind=_target_kind_of(purpose),
+                target_id=_target_id_of(purpose),
+                donor_id=donor,
+                code=purpose.code,
+            )
+    return Match(
+        MatchKind.PAYMENT_CODE,
+        0.6,
+        f"Nội dung có nhiều mã thanh toán khác nhau: {written}. Kế toán chọn mã đúng.",
+        code=known[0].code,
+    )
+
+
+def _target_id_of(code: CodeTarget) -> str | None:
+    return None if code.target_kind == "donor" else code.target_id
 
 
 def _target_kind_of(code: CodeTarget) -> str:
@@ -243,6 +288,15 @@ def _by_account(line: BankLineView, index: MatchIndex) -> Match | None:
                 f"Tài khoản chuyển {masked} thuộc {len(donors)} nhà tài trợ: cần chọn một.",
                 donor_id=donors[0],
             )
+    return None
+
+
+def _unique_donor_by_account(line: BankLineView, index: MatchIndex) -> tuple[uuid.UUID, str] | None:
+    """(donor, account) when the first known sender account belongs to exactly one donor."""
+    for account in _accounts(line):
+        donors = list(dict.fromkeys(index.donors_by_account.get(account, ())))
+        if donors:
+            return (donors[0], account) if len(donors) == 1 else None
     return None
 
 
@@ -332,23 +386,36 @@ def _by_keyword(line: BankLineView, index: MatchIndex) -> Match | None:
     return None
 
 
-_REFERENCE = re.compile(r"\b(FT\d{14}|MBVCB\.?\d{6,}|\d{6}\.\d{6}\.\d{6}|[A-Z0-9]{8,})\b")
-
-
 def _match_debit(line: BankLineView, index: MatchIndex) -> Match:
-    memo = fold(line.memo)
-    if any(word in memo for word in index.fee_words):
-        return Match(MatchKind.FEE, 1.0, "Phí ngân hàng: bỏ qua theo quy tắc.")
-    if any(word in memo for word in index.refund_words):
-        reference = next(
-            (m for m in _REFERENCE.findall(memo) if any(ch.isdigit() for ch in m)), None
+    folded = fold(line.memo)
+    refund_at = min(
+        (found.start() for w in index.refund_words if (found := _phrase(w).search(folded))),
+        default=-1,
+    )
+    if refund_at >= 0 and (reference := _cited_original(line, folded, refund_at)):
+        return Match(
+            MatchKind.REFUND,
+            0.95,
+            f"Hoàn trả khoản chuyển có mã tham chiếu {reference}.",
+            refund_of=reference,
         )
-        if reference:
-            return Match(
-                MatchKind.REFUND,
-                0.95,
-                f"Hoàn trả khoản chuyển có mã tham chiếu {reference}.",
-                refund_of=reference,
-            )
+    if any(_phrase(word).search(folded) for word in index.fee_words):
+        return Match(MatchKind.FEE, 1.0, "Phí ngân hàng: bỏ qua theo quy tắc.")
+    if refund_at >= 0:
         return Match(MatchKind.REFUND, 0.6, "Có vẻ là hoàn trả nhưng không ghi mã tham chiếu gốc.")
     return Match(MatchKind.NONE, 0.0, "Khoản chi không rõ: chờ kế toán xem xét.")
+
+
+@functools.lru_cache(maxsize=256)
+def _phrase(words: str) -> re.Pattern[str]:
+    """Folded `words` as whole words, any punctuation between them."""
+    return re.compile(r"\b" + r"[^0-9A-Z]+".join(map(re.escape, words.split())) + r"\b")
+
+
+def _cited_original(line: BankLineView, folded: str, refund_at: int) -> str | None:
+    """The reference of the transfer a refund returns: the first one cited after the refund
+    words (else before them), never the refund's own bank reference."""
+    own = {line.facts.bank_reference} if line.facts.source is not MemoSource.PLAIN else set()
+    cited = [(at, ref) for at, ref in cited_references(folded) if ref not in own]
+    after = [ref for at, ref in cited if at >= refund_at]
+    return next(iter(after or [ref for _, ref in cited]), None)

@@ -259,7 +259,7 @@ BANK_TEXT = (
     r"|\((?i:ct)\d{4}\)"  # VietinBank: "(CT1111)", "(Ct1111)"
     r"|(?i:thoi gian GD)"  # BIDV: "; thoi gian GD:ddmmyyyy hh:mm:ss"
     r"|(?<![0-9A-Za-z])FT\d{5}\s?\d{9}"  # T24 banks: "FT24254570186905"
-    r"|-\d{6}-\d\d:\d\d:\d\d"  # Agribank: "-100924-21:54:57 978577"
+    r"|-\d{6}-\s?\d\d:\d\d:\d\d"  # Agribank: "-100924-21:54:57 978577"
 )
 """What banks write after the donor's words, as they write it (case included). A memo cut at
 the bank's length limit and then given its trailer (``ung ho THD7K2M9.CT tu 0101…``,

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import make_url
+from sqlalchemy.exc import DBAPIError
 
 if TYPE_CHECKING:
     from baotro_donations.service_layer.bank_feed_handlers import ImportSummary
@@ -57,6 +59,10 @@ def summary_text(summary: ImportSummary, *, filename: str, account: str) -> str:
     return "\n".join(lines)
 
 
+class DatabaseUnreachableError(Exception):
+    """The service's database cannot be opened or migrated; the message is Vietnamese."""
+
+
 def _actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"
@@ -83,7 +89,11 @@ async def _import(
         progress.update(task, completed=done, total=total)
 
     try:
-        await runtime.migrate()
+        try:
+            await runtime.migrate()
+        except (OSError, DBAPIError) as exc:
+            where = make_url(settings.database_url).render_as_string(hide_password=True)
+            raise DatabaseUnreachableError(f"Không mở được cơ sở dữ liệu {where}: {exc}") from exc
         return await import_statement(
             runtime.uow,
             data,
@@ -153,6 +163,8 @@ def import_file(
             )
     except BankFeedRefusedError as exc:
         _refuse(f"Không nhập được {file.name}: {exc.message}")
+    except DatabaseUnreachableError as exc:
+        _refuse(str(exc))
     typer.echo(summary_text(summary, filename=file.name, account=f"{bank.number} ({fund.name})"))
     if summary.status == "failed":
         _refuse(f"Lần nhập thất bại: {summary.message or 'không rõ lý do'}")

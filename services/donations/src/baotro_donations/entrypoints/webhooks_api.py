@@ -84,7 +84,7 @@ async def _refused(
         kind=kind,
         reason=exc.message,
         raw=body[:MAX_BODY_BYTES],
-        headers=_kept_headers(request),
+        headers=dict(request.headers),
     )
     return problem_of(exc)
 

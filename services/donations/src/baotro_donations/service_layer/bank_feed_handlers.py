@@ -59,7 +59,7 @@ log = structlog.get_logger(__name__)
 
 UowFactory = Callable[[], DonationsUnitOfWork]
 Progress = Callable[[int, int], None]
-BATCH_LINES = 2_000
+BATCH_LINES = 5_000
 _DONATION_NAMESPACE = uuid.UUID("6f0b7c1e-4d0a-5b7e-9a43-2c1b5d7e8f90")
 
 
@@ -131,30 +131,37 @@ def resolve_account(
 # -- understanding and matching ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Line:
     line: StatementLine
     facts: MemoFacts
-    view: BankLineView
     reference: str | None
+    view: BankLineView | None = None
+    """What matching reads; built only for lines that are not duplicates."""
 
 
-def _understand(line: StatementLine, prefixes: Sequence[str]) -> _Line:
+def _read(line: StatementLine) -> _Line:
+    """What deduplication needs of a line: the memo understood, the bank's reference."""
     facts = read_memo(line.memo, line.counterparty)
-    codes = [c.text for c in find_in_memo(line.memo, prefixes)]
-    view = BankLineView(
-        amount=line.amount,
-        direction=line.direction,
-        booked_on=line.booked_on,
-        memo=line.memo,
-        facts=facts,
-        codes=codes,
-        counter_account=line.counter_account,
-    )
     reference = bank_dedupe.strong_reference(line.bank_reference) or bank_dedupe.strong_reference(
         facts.bank_reference
     )
-    return _Line(line, facts, view, reference)
+    return _Line(line, facts, reference)
+
+
+def _view(item: _Line, prefixes: Sequence[str]) -> BankLineView:
+    if item.view is None:
+        line = item.line
+        item.view = BankLineView(
+            amount=line.amount,
+            direction=line.direction,
+            booked_on=line.booked_on,
+            memo=line.memo,
+            facts=item.facts,
+            codes=[c.text for c in find_in_memo(line.memo, prefixes)],
+            counter_account=line.counter_account,
+        )
+    return item.view
 
 
 def _keyed(account: str, item: _Line) -> KeyedLine:
@@ -225,9 +232,9 @@ async def _load_rules(
 
 
 async def _match_index(
-    uow: DonationsUnitOfWork, items: Sequence[_Line], rules: _Rules
+    uow: DonationsUnitOfWork, views: Sequence[BankLineView], rules: _Rules
 ) -> MatchIndex:
-    codes = await uow.bank_feeds.payment_codes(c for item in items for c in item.view.codes)
+    codes = await uow.bank_feeds.payment_codes(c for view in views for c in view.codes)
     campaigns = await uow.bank_feeds.campaign_names(
         uuid.UUID(c.target_id) for c in codes if c.target_kind == "campaign"
     )
@@ -246,8 +253,8 @@ async def _match_index(
         targets[c.code] = CodeTarget(c.code, c.target_kind, c.target_id, label, donor_id)
     accounts = {
         a
-        for item in items
-        for raw in (item.facts.sender_account, item.line.counter_account)
+        for view in views
+        for raw in (view.facts.sender_account, view.counter_account)
         if raw and (a := _digits(raw))
     }
     return MatchIndex(
@@ -284,6 +291,7 @@ def _row(
     now: datetime,
 ) -> dict[str, Any]:
     line, facts = item.line, item.facts
+    codes = item.view.codes if item.view else ()
     return {
         "id": tx_id,
         "fund_code": fund.code,
@@ -305,7 +313,7 @@ def _row(
         "counter_account": (line.counter_account or "")[:40] or None,
         "payer_name": (facts.payer_name or "")[:255] or None,
         "sender_account": (facts.sender_account or "")[:40] or None,
-        "codes": ",".join(item.view.codes)[:255] or None,
+        "codes": ",".join(codes)[:255] or None,
         "status": status.value,
         "match_kind": match.kind.value,
         "match_confidence": match.confidence,
@@ -389,7 +397,8 @@ async def _post_matched(
                 await record_new_donations_in(uow, commands, fund=ledger_fund, actor=actor)
             for r, c in zip(credits, commands, strict=True):
                 r["donation_ids"] = [str(c.donation_id)]
-        except LedgerRefusedError:
+        except LedgerRefusedError as refused:
+            log.info("donations.bank.batch_refused", reason=refused.message, lines=len(commands))
             for r, c in zip(credits, commands, strict=True):
                 await _post_one(uow, r, c, ledger_fund, actor)
     for r in rows:
@@ -585,7 +594,7 @@ async def _import_lines(
     prefixes = [f.payment_code_prefix for f in settings.funds]
     thresholds = Thresholds(settings.match_automatic, settings.match_suggest)
     account = f"{fund.code}/{bank.key}"
-    items = [_understand(line, prefixes) for line in lines]
+    items = [_read(line) for line in lines]
     keys = bank_dedupe.statement_keys([_keyed(account, item) for item in items])
     rules: _Rules | None = None
     total = len(items)
@@ -610,6 +619,7 @@ async def _import_lines(
                 bank=bank,
                 thresholds=thresholds,
                 rules=rules,
+                prefixes=prefixes,
                 import_id=summary.import_id,
                 actor=actor,
             )
@@ -629,6 +639,7 @@ async def _import_batch(
     bank: BankAccountConfig,
     thresholds: Thresholds,
     rules: _Rules,
+    prefixes: Sequence[str],
     import_id: uuid.UUID,
     actor: str,
 ) -> dict[str, int]:
@@ -642,14 +653,15 @@ async def _import_batch(
         hits = [known[k] for k in keys.lookup if k in known]
         if hits:
             extra.update({k: hits[0] for k in keys.register if k not in known})
-    index = await _match_index(uow, [item for item, _ in fresh], rules)
+    views = [_view(item, prefixes) for item, _ in fresh]
+    index = await _match_index(uow, views, rules)
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = []
     new_keys: dict[str, uuid.UUID] = {}
     by_id: dict[uuid.UUID, _Line] = {}
     for item, keys in fresh:
         tx_id = uuid.uuid4()
-        match = match_line(item.view, index)
+        match = match_line(_view(item, prefixes), index)
         rows.append(
             _row(
                 tx_id,
@@ -750,7 +762,7 @@ async def ingest_webhook_line(
     statement copy of the same transfer (imported before or after) is the same transaction."""
     fund, bank = resolve_account(settings, account)
     prefixes = [f.payment_code_prefix for f in settings.funds]
-    item = _understand(line, prefixes)
+    item = _read(line)
     keyed = _keyed(f"{fund.code}/{bank.key}", item)
     keys = bank_dedupe.webhook_keys(keyed, source=source, source_id=source_id)
     async with new_uow() as uow:
@@ -767,8 +779,8 @@ async def ingest_webhook_line(
             uow.bank_feeds.detach_all()
             return IngestResult(existing, True, record.status if record else "unknown")
         rules = await _load_rules(uow, fund, line.booked_on, line.booked_on)
-        index = await _match_index(uow, [item], rules)
-        match = match_line(item.view, index)
+        index = await _match_index(uow, [_view(item, prefixes)], rules)
+        match = match_line(_view(item, prefixes), index)
         thresholds = Thresholds(settings.match_automatic, settings.match_suggest)
         tx_id = uuid.uuid4()
         row = _row(
