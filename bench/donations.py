@@ -42,7 +42,6 @@ from baotro_donations.service_layer.donation_handlers import (
     ledger_balances,
     record_donation,
     reverse_donation,
-    today_in_vietnam,
 )
 from baotro_donations.service_layer.party_handlers import (
     DonorFields,
@@ -57,6 +56,7 @@ from baotro_donations.settings import (
     FundConfig,
 )
 from baotro_shared.testing.postgres import PostgresDatabases
+from baotro_shared.timeutil import today_in_vietnam
 from bench.environment import cpu_seconds
 from bench.memory import current_rss_mib, reset_peak, rusage_peak_mib
 from bench.procstat import postgres_cpu_seconds

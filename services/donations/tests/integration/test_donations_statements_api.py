@@ -8,12 +8,12 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import text
 
+from baotro_donations.settings import THANH_HOA_PROVINCE_FUND, BankAccountConfig
 from baotro_shared.testing.harness import RunningService, ServiceHarness
 from baotro_shared.testing.shared_data import saoke_dir
 
@@ -118,9 +118,12 @@ async def test_real_statement_slice_is_imported_once_matched_by_keyword_and_post
         },
     )
     first = await desk.imported(_slice(1, 1200))
-    assert first["status"] == "done" and first["profile"] == "vietcombank"
-    assert first["lines"] == 1200 and first["rejected"] == []
-    assert first["imported"] == 1200 and first["duplicates"] == 0
+    assert first["status"] == "done"
+    assert first["profile"] == "vietcombank"
+    assert first["lines"] == 1200
+    assert first["rejected"] == []
+    assert first["imported"] == 1200
+    assert first["duplicates"] == 0
     counted = first["matched"] + first["suggested"] + first["unmatched"] + first["ignored"]
     assert counted == 1200
     assert first["matched"] > 100, first
@@ -148,10 +151,12 @@ async def test_real_statement_slice_is_imported_once_matched_by_keyword_and_post
     assert await desk.scalar("SELECT count(*) FROM donations") == first["matched"]
 
     overlapping = await desk.imported(_slice(801, 1600))
-    assert overlapping["duplicates"] == 400 and overlapping["imported"] == 400
+    assert overlapping["duplicates"] == 400
+    assert overlapping["imported"] == 400
     assert await desk.scalar("SELECT count(*) FROM bank_transactions") == 1600
     raw = await desk.scalar("SELECT raw FROM bank_transactions WHERE line_no = 2 LIMIT 1")
-    assert raw and "," in raw
+    assert raw
+    assert "," in raw
 
 
 async def test_two_overlapping_imports_at_once_give_the_same_result_as_one(
@@ -186,7 +191,8 @@ async def test_large_statement_runs_in_the_background_with_progress(
             break
         await asyncio.sleep(0.1)
     assert body["status"] == "done", body
-    assert body["imported"] == 5000 and body["done_lines"] == 5000
+    assert body["imported"] == 5000
+    assert body["done_lines"] == 5000
     assert seen == sorted(seen)
 
 
@@ -216,7 +222,8 @@ async def test_planted_codes_accounts_fees_and_refunds(
     lines = [
         f'02/09/2024,FT24246000000001,"NGUYEN VAN AN chuyen tien ung ho {typed}",,"500.000"',
         f'02/09/2024,FT24246000000002,"MBVCB.123456789.{code}.TRAN THI B",,"1.000.000"',
-        '02/09/2024,FT24246000000003,"CT tu 0011004123456 CONG TY TNHH HONG DUC toi 3500431101000909",,"20.000.000"',
+        '02/09/2024,FT24246000000003,"CT tu 0011004123456 CONG TY TNHH HONG DUC toi '
+        '3500431101000909",,"20.000.000"',
         '02/09/2024,FT24246000000004,"xin cam on",,"50.000"',
         '03/09/2024,FT24247000000005,"THU PHI DICH VU SMS BANKING",11.000,',
         '03/09/2024,FT24247000000006,"HOAN TIEN GD FT24246000000002 SAI THONG TIN",1.000.000,',
@@ -225,12 +232,14 @@ async def test_planted_codes_accounts_fees_and_refunds(
     result = await desk.imported(
         (PLANTED_HEADER + "\n".join(lines) + "\n").encode(), profile="generic"
     )
-    assert result["lines"] == 7 and result["imported"] == 6, result
+    assert result["lines"] == 7, result
+    assert result["imported"] == 6, result
     assert [r["line"] for r in result["rejected"]] == [8]
     assert "1.000,5" in result["rejected"][0]["reason"]
     items = {i["bank_reference"]: i for i in (await desk.queue())["items"]}
     by_code = items["FT24246000000001"]
-    assert by_code["status"] == "matched" and by_code["match"]["kind"] == "payment_code"
+    assert by_code["status"] == "matched"
+    assert by_code["match"]["kind"] == "payment_code"
     assert by_code["match"]["target_id"] == campaign
     assert items["FT24246000000002"]["match"]["code"] == code
     by_account = items["FT24246000000003"]
@@ -257,7 +266,8 @@ async def test_review_decisions_record_split_ignore_and_teach_rules(
     desk = await _desk(services, auth_header)
     campaign = await _campaign(desk)
     lines = [
-        '05/09/2024,FT24249000000001,"MBVCB.555.CT tu 0451000111222 LE VAN CUONG ung ho tre em",,"300.000"',
+        '05/09/2024,FT24249000000001,"MBVCB.555.CT tu 0451000111222 LE VAN CUONG ung ho tre em"'
+        ',,"300.000"',
         '05/09/2024,FT24249000000002,"chuyen tien gia dinh",,"2.000.000"',
         '05/09/2024,FT24249000000003,"nham tai khoan",,"70.000"',
         '05/09/2024,FT24249000000004,"PHAM THI DUNG gui qua",,"150.000"',
@@ -279,7 +289,8 @@ async def test_review_decisions_record_split_ignore_and_teach_rules(
             "save_rule": "sender_account",
         },
     )
-    assert assigned["status"] == "matched" and len(assigned["donation_ids"]) == 1
+    assert assigned["status"] == "matched"
+    assert len(assigned["donation_ids"]) == 1
     wrong = await decide(
         "FT24249000000002",
         {"action": "split", "parts": [{"amount": 1_000_000}, {"amount": 900_000}]},
@@ -300,7 +311,8 @@ async def test_review_decisions_record_split_ignore_and_teach_rules(
     ignored = await decide(
         "FT24249000000003", {"action": "ignore", "note": "Chuyển nhầm, sẽ trả lại"}
     )
-    assert ignored["status"] == "ignored" and ignored["decided_by"] == "ke-toan@quy"
+    assert ignored["status"] == "ignored"
+    assert ignored["decided_by"] == "ke-toan@quy"
     again = await decide("FT24249000000001", {"action": "ignore"}, expect=409)
     assert "đã được ghi sổ" in again["detail"]
     assert await desk.scalar("SELECT count(*) FROM donations") == 3
@@ -326,11 +338,14 @@ async def test_malformed_files_are_refused_and_kept(
         await desk.scalar("SELECT status FROM statement_imports"),
         await desk.scalar("SELECT raw FROM statement_imports"),
     )
-    assert status_ == "failed" and bytes(raw).startswith(b"\x00\x01")
+    assert status_ == "failed"
+    assert bytes(raw).startswith(b"\x00\x01")
     code, body = await desk.upload(_slice(1, 10), account="9999999999")
-    assert code == 422 and "không phải tài khoản của quỹ" in body["detail"]
+    assert code == 422
+    assert "không phải tài khoản của quỹ" in body["detail"]
     code, body = await desk.upload(_slice(1, 10), profile="no-such-bank")
-    assert code == 422 and "no-such-bank" in body["detail"]
+    assert code == 422
+    assert "no-such-bank" in body["detail"]
     assert await desk.scalar("SELECT count(*) FROM bank_transactions") == 0
     forbidden = await desk.client.post(
         "/v1/statements",
@@ -339,3 +354,78 @@ async def test_malformed_files_are_refused_and_kept(
         headers=auth_header("case_worker"),
     )
     assert forbidden.status_code == 403
+
+
+REAL_ACCOUNTS_FUND = THANH_HOA_PROVINCE_FUND.model_copy(
+    update={
+        "bank_accounts": [
+            BankAccountConfig(key="VCB", bank_name="Vietcombank", number="0011001932418"),
+            BankAccountConfig(key="AGRIBANK", bank_name="Agribank", number="1500201113838"),
+            BankAccountConfig(key="VIETINBANK", bank_name="VietinBank", number="111602391111"),
+        ]
+    }
+)
+"""The accounts of the shared statements (the Fatherland Front's), for tests that import
+them where the statement names its account."""
+
+
+def _real_slice(bank: str, count: int) -> bytes:
+    path = next(saoke_dir().glob(f"{bank}-*.csv.gz"))
+    lines = gzip.decompress(path.read_bytes()).decode("utf-8").splitlines(keepends=True)
+    return "".join(lines[: count + 1]).encode()
+
+
+async def test_every_real_bank_profile_imports_and_reimports(
+    services: ServiceHarness, auth_header: Header
+) -> None:
+    desk = await _desk(services, auth_header, funds=[REAL_ACCOUNTS_FUND])
+    accounts = REAL_ACCOUNTS_FUND.bank_accounts
+    expected = {"Vietcombank": "vietcombank", "Agribank": "agribank", "Vietinbank": "vietinbank"}
+    total = 0
+    for (bank, profile), account in zip(expected.items(), accounts, strict=True):
+        # Agribank's and VietinBank's exports share one layout: the account's bank tells
+        # them apart.
+        named = {"account": account.number}
+        result = await desk.imported(_real_slice(bank, 800), name=f"{bank}.csv", **named)
+        assert result["profile"] == profile, result
+        assert (
+            result["imported"] + len(result["rejected"]) + result["duplicates"] == result["lines"]
+        )
+        assert result["imported"] >= 0.95 * result["lines"] > 300, result
+        total += result["imported"]
+        again = await desk.imported(_real_slice(bank, 800), name=f"{bank}.csv", **named)
+        assert again["imported"] == 0, again
+        assert again["duplicates"] == result["imported"]
+    assert await desk.scalar("SELECT count(*) FROM bank_transactions") == total
+
+
+def _mt940(csv_lines: list[str]) -> bytes:
+    """The same Vietcombank transactions as an MT940 statement (the bank's other export)."""
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO("\n".join(csv_lines))))
+    out = [":20:STMT1", ":25:0011001932418", ":28C:1/1", ":60F:C240901VND0,"]
+    for number, row in enumerate(rows, start=1):
+        day, month, year = row["TNXDate"].split("/")
+        credit = row["Credit"].replace(".", "")
+        debit = row["Debit"].replace(".", "")
+        mark, amount = ("C", credit) if credit else ("D", debit)
+        out.append(f":61:{year[2:]}{month}{day}{mark}{amount},NTRFREF{number}")
+        memo = row["TransactionDetails"]
+        out.append(":86:" + "\n".join(memo[i : i + 65] for i in range(0, len(memo), 65)))
+    out.append(":62F:C240910VND0,")
+    return ("\r\n".join(out) + "\r\n").encode()
+
+
+async def test_the_mt940_copy_of_an_imported_csv_adds_nothing(
+    services: ServiceHarness, auth_header: Header
+) -> None:
+    desk = await _desk(services, auth_header, funds=[REAL_ACCOUNTS_FUND])
+    first = await desk.imported(_slice(1, 400), account="VCB")
+    assert first["imported"] == 400
+    copy = await desk.imported(_mt940(VCB[: 400 + 1]), name="saoke.sta", account="VCB")
+    assert copy["format"] == "mt940", copy
+    assert copy["lines"] == 400
+    assert (copy["imported"], copy["duplicates"]) == (0, 400), copy
+    assert await desk.scalar("SELECT count(*) FROM bank_transactions") == 400

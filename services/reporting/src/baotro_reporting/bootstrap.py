@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -12,6 +14,7 @@ from baotro_reporting.entrypoints.consumers import HANDLERS
 from baotro_reporting.entrypoints.portal import router as portal_router
 from baotro_reporting.entrypoints.public_api import router as public_router
 from baotro_reporting.entrypoints.reports_api import router as reports_router
+from baotro_reporting.entrypoints.statement_search import build_statement_reader
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from baotro_reporting.settings import ReportingSettings
 from baotro_shared.runtime import ServiceDefinition, ServiceRuntime
@@ -37,9 +40,29 @@ def build_runtime(settings: ReportingSettings) -> ServiceRuntime[ReportingUnitOf
 
 def create_app(settings: ReportingSettings | None = None) -> FastAPI:
     settings = settings or ReportingSettings()
-    return create_service_app(
-        build_runtime(settings),
+    runtime = build_runtime(settings)
+    app = create_service_app(
+        runtime,
         title="Bảo Trợ — Reporting",
         description="Số liệu tổng hợp, báo cáo định kỳ và cổng thông tin công khai của Quỹ.",
         routers=[router, public_router, reports_router, admin_router(), portal_router],
     )
+    reader = build_statement_reader(settings, runtime.uow)
+    app.state.statement_reader = reader
+    _close_on_shutdown(app, reader.close)
+    return app
+
+
+def _close_on_shutdown(app: FastAPI, close: Callable[[], Awaitable[None]]) -> None:
+    """Run `close` when the app stops, before the runtime it wraps stops."""
+    serve = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with serve(app):
+            try:
+                yield
+            finally:
+                await close()
+
+    app.router.lifespan_context = lifespan

@@ -40,6 +40,10 @@ class ReportingSettings(ServiceSettings):
     statement_page_size: int = Field(20, ge=1, le=100)
     portal_figures_ttl_s: float = Field(30.0, ge=0)
     """How old the home page's totals and campaign progress may be (0: computed each time)."""
+    statement_cache_ttl_s: float = Field(30.0, ge=0)
+    """How long a page of a public statement search is kept for the same search asked again
+    while no line is written (0: no cache). Only the campaign names and appeal aliases shown
+    may be this old: any new line drops the kept pages (`adapters.statement_cache`)."""
 
     def vietqr_account(self) -> PublicAccount | None:
         return next((a for a in self.accounts if a.bin), None)

@@ -6,13 +6,15 @@ Authentication, as the providers publish it:
 - SePay, API key: ``Authorization: Apikey <key>``, compared in constant time.
 - SePay, HMAC-SHA256: ``X-SePay-Timestamp: <unix seconds>`` and
   ``X-SePay-Signature: sha256=<hex>``, the hex being HMAC-SHA256(secret,
-  ``<timestamp> + "." + <raw body>``). SePay's page tells to refuse timestamps more than
-  5 minutes off; the scheme was read from several independent integrations, the official
-  page's HMAC section could not be read in full (see the module's tests).
+  ``<timestamp> + "." + <raw body>``). SePay's security page tells to refuse timestamps
+  more than 5 minutes off. The signed string and the ``sha256=`` prefix are what several
+  independent integrations agree on: the HMAC section of SePay's own page could not be read
+  in full; a bare hex signature is accepted too.
 - Casso v2: ``X-Casso-Signature: t=<unix ms>,v1=<hex>``, the hex being HMAC-SHA512(checksum
-  key, ``t + "." + JSON(body with keys sorted)``) over compact JSON. The signer re-serialises
-  the body, so the bytes depend on its language: "/" and non-ASCII letters are escaped by
-  PHP, neither by JavaScript, only non-ASCII by Python. All four spellings are tried.
+  key, ``t + "." + JSON(body with keys sorted)``) over compact JSON (CassoHQ's published
+  samples; their test vector is in the tests). The signer re-serialises the body, so the
+  bytes depend on its language: "/" and non-ASCII letters are escaped by PHP, neither by
+  JavaScript, only non-ASCII by Python. All four spellings are tried.
 
 Amounts are whole đồng: a float with a fraction, a string such as "1.000,5", zero or a
 missing amount is refused with a Vietnamese reason, never guessed. SePay says the direction

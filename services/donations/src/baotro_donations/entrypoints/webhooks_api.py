@@ -84,7 +84,7 @@ async def _refused(
         kind=kind,
         reason=exc.message,
         raw=body[:MAX_BODY_BYTES],
-        headers=dict(request.headers),
+        headers=_kept_headers(request),
     )
     return problem_of(exc)
 

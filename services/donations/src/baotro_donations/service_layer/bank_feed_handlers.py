@@ -535,7 +535,7 @@ async def import_statement(
         )
     summary = ImportSummary(import_id=import_id, status="processing")
     try:
-        read = read_statement(data, profile=chosen)
+        read = read_statement(data, profile=chosen, bank_hint=bank.bank_name)
     except StatementError as error:
         await _finish(new_uow, summary, status="failed", message=error.message)
         raise BankFeedRefusedError(422, error.message, field="file") from error

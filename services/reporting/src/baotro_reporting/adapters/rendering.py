@@ -23,6 +23,8 @@ def format_number(value: int) -> str:
 def environment() -> jinja2.Environment:
     env = templates(PACKAGE)
     env.filters["num"] = format_number
+    # the templates ship inside the package: compiled once, never checked on disk again
+    env.auto_reload = False
     return env
 
 

@@ -68,14 +68,22 @@ class PurposeLabels:
         return cls({str(k): v for k, v in campaigns}, {str(k): v for k, v in appeals if v})
 
     def of(self, kind: str, purpose_kind: str, ref: str | None) -> str:
-        if kind == LineKind.DISBURSEMENT:
-            return label(PURPOSES, purpose_kind)
-        base = label(TARGETS, purpose_kind, "Ủng hộ Quỹ")
-        if ref and ref in self._campaigns:
-            return f"{base}: {self._campaigns[ref]}"
-        if ref and ref in self._appeals:
-            return f"{base}: {self._appeals[ref]}"
-        return base
+        campaign = self._campaigns.get(ref) if ref else None
+        appeal = self._appeals.get(ref) if ref else None
+        return purpose_label(kind, purpose_kind, campaign=campaign, appeal=appeal)
+
+
+def purpose_label(kind: str, purpose_kind: str, *, campaign: str | None, appeal: str | None) -> str:
+    """What a line was for: a disbursement's purpose; a gift's target, with the name of the
+    campaign or the alias of the appeal it went to."""
+    if kind == LineKind.DISBURSEMENT:
+        return label(PURPOSES, purpose_kind)
+    base = label(TARGETS, purpose_kind, "Ủng hộ Quỹ")
+    if campaign is not None:
+        return f"{base}: {campaign}"
+    if appeal:
+        return f"{base}: {appeal}"
+    return base
 
 
 def _line(row: Any, labels: PurposeLabels) -> StatementLine:

@@ -4,7 +4,9 @@ A search's shape is which filters it uses (words or not, amounts, dates, kind, t
 database); its values are bound parameters. Building a SELECT with subqueries costs more
 Python than running it, so each shape's statements are built once (`page_statement`,
 `chunk_statement`) and SQLAlchemy's compiled cache and asyncpg's prepared statements are
-reused by every search of that shape.
+reused by every search of that shape. The public search on PostgreSQL runs the same page
+statement as plain SQL text (`postgres_page`), compiled once per shape, with the names of the
+campaigns and appeals its lines point at joined in: one round trip per search.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from sqlalchemy import (
     Integer,
     Select,
     Text,
+    Uuid,
     bindparam,
+    case,
+    cast,
     false,
     func,
     literal_column,
@@ -28,8 +33,9 @@ from sqlalchemy import (
     true,
     tuple_,
 )
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 
-from baotro_reporting.adapters.orm import StatementLineRow
+from baotro_reporting.adapters.orm import AppealView, CampaignView, StatementLineRow
 from baotro_reporting.adapters.statement_words import WordQuery
 from baotro_reporting.domain.statement import MAX_RESULT_WINDOW, LineKind, StatementQuery
 from baotro_shared.db import UtcDateTime
@@ -195,3 +201,49 @@ def chunk_statement(shape: Shape, *, after: bool) -> Select[Any]:
             )
         )
     return statement.order_by(*_ORDER).limit(bindparam("chunk", type_=Integer()))
+
+
+_CANONICAL_UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+"""A line's `purpose_ref` names a campaign or an appeal when it is a UUID written the way
+events write them; anything else is never cast (a cast of another text would fail)."""
+
+
+@dataclass(frozen=True)
+class PostgresSearch:
+    """A page statement as PostgreSQL text (`$1`, `$2`, … in the order of `parameters`);
+    `constants` are the values the statement itself binds (a line kind, a pattern)."""
+
+    sql: str
+    parameters: tuple[str, ...]
+    constants: tuple[tuple[str, Any], ...]
+
+    def arguments(self, values: dict[str, Any]) -> list[Any]:
+        given = {**dict(self.constants), **values}
+        return [given[name] for name in self.parameters]
+
+
+@lru_cache(maxsize=256)
+def postgres_page(shape: Shape) -> PostgresSearch:
+    """`page_statement(shape)` with each line's campaign name and appeal alias
+    (`campaign_name`, `appeal_alias`, NULL when it points at neither), compiled for asyncpg."""
+    lines = page_statement(shape).subquery("lines")
+    ref = case(
+        (lines.c.purpose_ref.regexp_match(_CANONICAL_UUID), cast(lines.c.purpose_ref, Uuid)),
+        else_=None,
+    )
+    statement = (
+        select(
+            lines,
+            CampaignView.name.label("campaign_name"),
+            AppealView.alias.label("appeal_alias"),
+        )
+        .select_from(
+            lines.outerjoin(CampaignView, CampaignView.campaign_id == ref).outerjoin(
+                AppealView, AppealView.appeal_id == ref
+            )
+        )
+        .order_by(lines.c.position)
+    )
+    compiled = statement.compile(dialect=PGDialect_asyncpg())  # type: ignore[no-untyped-call]
+    constants = tuple((k, v) for k, v in compiled.params.items() if v is not None)
+    return PostgresSearch(str(compiled), tuple(compiled.positiontup or ()), constants)

@@ -18,6 +18,7 @@ from baotro_reporting.domain.statement import StatementPage, StatementQueryError
 from baotro_reporting.entrypoints.portal_cache import portal_cache
 from baotro_reporting.entrypoints.statement_csv import csv_response
 from baotro_reporting.entrypoints.statement_params import FIELDS, query_string, statement_form
+from baotro_reporting.entrypoints.statement_search import statement_reader
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from baotro_reporting.settings import ReportingSettings
 from baotro_shared.runtime import ServiceRuntime
@@ -164,19 +165,20 @@ async def give(request: Request, settings: Settings) -> HTMLResponse:
 
 
 @router.get("/sao-ke", response_class=HTMLResponse)
-async def statement_page(request: Request, runtime: Runtime, settings: Settings) -> HTMLResponse:
+async def statement_page(request: Request) -> HTMLResponse:
     """The public statement with its search form, pages and CSV link."""
-    raw = {name: request.query_params.get(name, "") for name in FIELDS}
+    # the request alone: FastAPI's dependencies cost more than the rest of a cached search
+    settings: ReportingSettings = request.app.state.settings
     error: str | None = None
     result: StatementPage | None = None
     try:
         form = statement_form(
             request, fund_code=settings.fund_code, default_size=settings.statement_page_size
         )
-        async with runtime.uow() as uow:
-            result = await uow.statement.search(form.query)
+        result = await statement_reader(request).search(form.query)
     except StatementQueryError as exc:
         error = exc.message
+    raw = {name: request.query_params.get(name, "") for name in FIELDS}
     search = {name: raw[name] for name in ("q", "min", "max", "from", "to", "kind")}
 
     def page_query(page: int) -> str:

@@ -6,14 +6,19 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from baotro_reporting.adapters.orm import NewsPost
 from baotro_reporting.domain.statement import StatementQueryError
-from baotro_reporting.entrypoints.statement_csv import KIND_LABELS, csv_response
+from baotro_reporting.entrypoints.statement_csv import csv_response
 from baotro_reporting.entrypoints.statement_params import statement_form
+from baotro_reporting.entrypoints.statement_search import (
+    STATEMENT_PARAMETERS,
+    page_json,
+    statement_reader,
+)
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from baotro_reporting.settings import ReportingSettings
 from baotro_shared.runtime import ServiceRuntime
@@ -60,55 +65,29 @@ class StatementPagePublic(BaseModel):
     has_next: bool
 
 
-@router.get("/public/statement", response_model=StatementPagePublic, tags=["public"])
-async def statement(
-    request: Request,
-    runtime: Runtime,
-    settings: Settings,
-    q: Annotated[str | None, Query(description="tên hoặc nội dung, có dấu hay không")] = None,
-    min: Annotated[str | None, Query(description="số tiền từ (đồng)")] = None,
-    max: Annotated[str | None, Query(description="số tiền đến (đồng)")] = None,
-    date_from: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD")] = None,
-    date_to: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD")] = None,
-    kind: Annotated[str | None, Query(description="in (thu) | out (chi)")] = None,
-    page: Annotated[str | None, Query()] = None,
-    size: Annotated[str | None, Query()] = None,
-) -> Response:
+@router.get(
+    "/public/statement",
+    response_model=StatementPagePublic,
+    tags=["public"],
+    openapi_extra=STATEMENT_PARAMETERS,
+)
+async def statement(request: Request) -> Response:
     """Sao kê công khai: tìm theo tên/nội dung (không phân biệt dấu, hoa thường), số tiền, ngày.
 
     Mỗi từ gõ vào khớp với một từ trọn vẹn, từ cuối cùng khớp cả phần đầu của một từ
     ("nguyen van a" tìm thấy "Nguyễn Văn A", "Nguyễn Văn Anh"); nhiều từ phải đứng liền nhau
     theo đúng thứ tự. `total` đếm tới 50 dòng (rồi từng bậc 50 khi xem các trang sau):
     `total_is_exact` là false khi còn nhiều hơn."""
+    # the request alone: FastAPI's parameters and dependencies cost more than the rest
+    settings: ReportingSettings = request.app.state.settings
     try:
         form = statement_form(
             request, fund_code=settings.fund_code, default_size=settings.statement_page_size
         )
     except StatementQueryError as exc:
         raise ProblemError(422, exc.message) from exc
-    async with runtime.uow() as uow:
-        result = await uow.statement.search(form.query)
-    body = StatementPagePublic(
-        items=[
-            StatementLinePublic(
-                date=line.on,
-                kind=line.kind,
-                kind_label=KIND_LABELS.get(line.kind, line.kind),
-                name=line.name,
-                amount=line.amount,
-                purpose=line.purpose,
-                memo=line.memo,
-            )
-            for line in result.lines
-        ],
-        page=result.page,
-        size=result.size,
-        total=result.total,
-        total_is_exact=result.total_is_exact,
-        has_next=result.has_next,
-    )
-    # serialised once, here: returning the model would have FastAPI validate it again
-    return Response(body.model_dump_json(), media_type="application/json")
+    result = await statement_reader(request).search(form.query)
+    return Response(page_json(result), media_type="application/json")
 
 
 @router.get("/public/statement.csv", tags=["public"], response_class=StreamingResponse)

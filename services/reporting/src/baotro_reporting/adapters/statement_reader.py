@@ -1,0 +1,151 @@
+"""Public statement searches as the portal and the JSON API run them.
+
+On PostgreSQL a search is one statement on a connection of the reader's own asyncpg pool:
+no ORM session, no transaction (BEGIN and ROLLBACK), no liveness ping when a connection is
+taken (the service engine's `pool_pre_ping` costs three round trips), no reset query when it
+is given back (these connections only ever read, outside transactions). Each connection
+plans every search for its own values (`plan_cache_mode`: a generic plan of a prepared
+statement would sort thousands of lines for a common word or walk the whole date index for a
+rare one) and never JIT-compiles (compiling costs more than a search).
+
+Elsewhere (SQLite on a laptop, an app assembled without the bootstrap) a search runs in a
+unit of work through `StatementQueries` (`entrypoints.statement_search`), the same SQL built
+by the same code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Hashable, Mapping
+from dataclasses import replace
+from typing import Any, Protocol
+
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy.engine import make_url
+
+from baotro_reporting.adapters.statement_queries import purpose_label
+from baotro_reporting.adapters.statement_sql import count_limit, postgres_page, shape_and_values
+from baotro_reporting.adapters.statement_words import WordQuery
+from baotro_reporting.domain.statement import (
+    LineKind,
+    StatementLine,
+    StatementPage,
+    StatementQuery,
+)
+
+POOL_SIZE = 6
+"""Connections per process: a search is CPU work for PostgreSQL, which has as many cores as
+the machine; more connections than that only queue inside PostgreSQL instead of here."""
+SESSION = {
+    "plan_cache_mode": "force_custom_plan",
+    "jit": "off",
+    "application_name": "baotro-reporting-public",
+}
+VERSION_SQL = (
+    "SELECT count(*) AS lines, coalesce(sum(id), 0) AS ids FROM "
+    "(SELECT id FROM statement_line ORDER BY id DESC LIMIT 64) AS newest"
+)
+"""What changes whenever lines are written or removed: the newest 64 line ids (a line written
+by a transaction that commits after a later one still changes their sum)."""
+
+Version = tuple[int, int]
+
+
+class StatementReader(Protocol):
+    async def search(self, query: StatementQuery) -> StatementPage: ...
+
+    def key(self, query: StatementQuery) -> Hashable:
+        """Equal for searches that always give the same page."""
+        ...
+
+    async def version(self) -> Version:
+        """Changes whenever statement lines are written or removed (see `VERSION_SQL`)."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+def _line(row: Mapping[str, Any]) -> StatementLine:
+    kind = row["kind"]
+    return StatementLine(
+        id=row["id"],
+        kind=kind,
+        fund_code=row["fund_code"],
+        on=row["line_date"],
+        name=row["name"],
+        amount=row["amount"] if kind == LineKind.DONATION else -row["amount"],
+        purpose=purpose_label(
+            kind, row["purpose_kind"], campaign=row["campaign_name"], appeal=row["appeal_alias"]
+        ),
+        memo=row["memo"],
+    )
+
+
+def asyncpg_dsn(database_url: str) -> str:
+    """The libpq-style address asyncpg takes, from the service's SQLAlchemy URL."""
+    url = make_url(database_url).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+async def _keep(_connection: Any) -> None:
+    """Nothing to reset: these connections hold no session state of their own (asyncpg still
+    rolls back a transaction left open, which they never open)."""
+
+
+class PostgresStatementReader:
+    """Searches on its own asyncpg pool, opened at the first search, closed by `close`."""
+
+    def __init__(self, database_url: str, *, pool_size: int = POOL_SIZE) -> None:
+        self._dsn = asyncpg_dsn(database_url)
+        self._pool_size = pool_size
+        self._pool: Any = None
+        self._opening: asyncio.Lock | None = None
+
+    async def _connections(self) -> Any:
+        if self._pool is None:
+            self._opening = self._opening or asyncio.Lock()
+            async with self._opening:
+                if self._pool is None:
+                    self._pool = await asyncpg.create_pool(
+                        self._dsn,
+                        min_size=1,
+                        max_size=self._pool_size,
+                        reset=_keep,
+                        server_settings=SESSION,
+                    )
+        return self._pool
+
+    async def search(self, query: StatementQuery) -> StatementPage:
+        """One page, newest first, the total counted up to `count_limit(query)`."""
+        limit = count_limit(query)
+        shape, values = shape_and_values(query, postgres=True)
+        values.update(window=limit + 1, offset=query.offset, size=query.size)
+        statement = postgres_page(shape)
+        pool = await self._connections()
+        async with pool.acquire() as connection:
+            rows = await connection.fetch(statement.sql, *statement.arguments(values))
+        total = int(rows[0]["total"])
+        return StatementPage(
+            lines=[_line(row) for row in rows if row["id"] is not None],
+            page=query.page,
+            size=query.size,
+            total=min(total, limit),
+            total_is_exact=total <= limit,
+        )
+
+    def key(self, query: StatementQuery) -> Hashable:
+        """The search with its text as the word index reads it ("Nguyễn Văn  A" and
+        "nguyen van a" are one search)."""
+        words = WordQuery.of(query.text) if query.text else None
+        return replace(query, text=" ".join(words.words) if words else query.text)
+
+    async def version(self) -> Version:
+        pool = await self._connections()
+        async with pool.acquire() as connection:
+            row = await connection.fetchrow(VERSION_SQL)
+        return int(row["lines"]), int(row["ids"])
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()

@@ -1,0 +1,122 @@
+"""Which reader serves the public statement searches of an app, and the JSON they answer.
+
+The bootstrap gives the app its reader (`build_statement_reader`): on PostgreSQL the
+reader's own pool (`adapters.statement_reader`), behind the page cache unless
+`statement_cache_ttl_s` is 0; elsewhere a unit of work. An app assembled without the
+bootstrap (tests of the routers) searches in units of work of its runtime.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from sqlalchemy import text
+
+from baotro_reporting.adapters.statement_cache import CachedStatementReader
+from baotro_reporting.adapters.statement_reader import (
+    VERSION_SQL,
+    PostgresStatementReader,
+    StatementReader,
+    Version,
+)
+from baotro_reporting.domain.statement import StatementPage, StatementQuery
+from baotro_reporting.entrypoints.statement_csv import KIND_LABELS
+from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
+from baotro_reporting.settings import ReportingSettings
+from baotro_shared.db import is_sqlite
+
+
+class SessionStatementReader:
+    """Searches in a unit of work (SQLite, or an app without the bootstrap's reader)."""
+
+    def __init__(self, uow: Callable[[], ReportingUnitOfWork]) -> None:
+        self._uow = uow
+
+    async def search(self, query: StatementQuery) -> StatementPage:
+        async with self._uow() as uow:
+            return await uow.statement.search(query)
+
+    def key(self, query: StatementQuery) -> Hashable:
+        return query
+
+    async def version(self) -> Version:
+        async with self._uow() as uow:
+            row = (await uow.session.execute(text(VERSION_SQL))).one()
+        return int(row.lines), int(row.ids)
+
+    async def close(self) -> None:
+        return None
+
+
+def build_statement_reader(
+    settings: ReportingSettings, uow: Callable[[], ReportingUnitOfWork]
+) -> StatementReader:
+    if is_sqlite(settings.database_url):
+        return SessionStatementReader(uow)
+    reader = PostgresStatementReader(settings.database_url)
+    if settings.statement_cache_ttl_s <= 0:
+        return reader
+    return CachedStatementReader(reader, ttl_s=settings.statement_cache_ttl_s)
+
+
+def statement_reader(request: Request) -> StatementReader:
+    """The app's reader (made on first use when the bootstrap gave it none)."""
+    app: FastAPI = request.app
+    reader: StatementReader | None = getattr(app.state, "statement_reader", None)
+    if reader is None:
+        reader = SessionStatementReader(app.state.runtime.uow)
+        app.state.statement_reader = reader
+    return reader
+
+
+def page_json(result: StatementPage) -> str:
+    """`StatementPagePublic` as JSON, written directly (the model only documents it)."""
+    body = {
+        "items": [
+            {
+                "date": line.on.isoformat(),
+                "kind": line.kind,
+                "kind_label": KIND_LABELS.get(line.kind, line.kind),
+                "name": line.name,
+                "amount": line.amount,
+                "purpose": line.purpose,
+                "memo": line.memo,
+            }
+            for line in result.lines
+        ],
+        "page": result.page,
+        "size": result.size,
+        "total": result.total,
+        "total_is_exact": result.total_is_exact,
+        "has_next": result.has_next,
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def _parameter(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
+STATEMENT_PARAMETERS: dict[str, Any] = {
+    "parameters": [
+        _parameter("q", "tên hoặc nội dung, có dấu hay không"),
+        _parameter("min", "số tiền từ (đồng)"),
+        _parameter("max", "số tiền đến (đồng)"),
+        _parameter("from", "từ ngày: YYYY-MM-DD hoặc dd/mm/yyyy"),
+        _parameter("to", "đến ngày: YYYY-MM-DD hoặc dd/mm/yyyy"),
+        _parameter("kind", "in (thu) | out (chi)"),
+        _parameter("page", "trang, từ 1"),
+        _parameter("size", "số dòng mỗi trang (1–100)"),
+    ]
+}
+"""The query parameters as OpenAPI shows them: the routes read them from the request
+themselves (`statement_form`), which costs a fraction of FastAPI's parameter handling."""
