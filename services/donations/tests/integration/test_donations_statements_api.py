@@ -429,3 +429,25 @@ async def test_the_mt940_copy_of_an_imported_csv_adds_nothing(
     assert copy["lines"] == 400
     assert (copy["imported"], copy["duplicates"]) == (0, 400), copy
     assert await desk.scalar("SELECT count(*) FROM bank_transactions") == 400
+
+
+async def test_a_code_of_a_long_ended_campaign_is_only_suggested(
+    services: ServiceHarness, auth_header: Header
+) -> None:
+    desk = await _desk(services, auth_header)
+    campaign = await desk.post(
+        "/v1/campaigns",
+        {"name": "Tết 2024", "kind": "tet", "starts_on": "2024-01-01", "ends_on": "2024-02-29"},
+    )
+    code = await _code(desk, "campaign", str(campaign["id"]))
+    lines = [
+        f'20/03/2024,FT24080000000001,"ung ho tet {code}",,"200.000"',
+        f'02/09/2024,FT24246000000001,"ung ho tet {code}",,"300.000"',
+    ]
+    result = await desk.imported(
+        (PLANTED_HEADER + "\n".join(lines) + "\n").encode(), profile="generic"
+    )
+    assert (result["matched"], result["suggested"]) == (1, 1), result
+    late = (await desk.queue(status="suggested"))["items"][0]
+    assert late["amount"] == 300_000
+    assert "hết hiệu lực" in late["match"]["reason"]

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from baotro_donations.adapters.base import Base
@@ -144,7 +144,10 @@ class BankFeedRepository:
             .where(
                 BankTransactionRecord.fund_code == fund_code,
                 BankTransactionRecord.bank_account == bank_account,
-                BankTransactionRecord.bank_reference == reference,
+                or_(
+                    BankTransactionRecord.bank_reference == reference,
+                    BankTransactionRecord.cited_references.like(f"% {reference} %"),
+                ),
                 BankTransactionRecord.direction == "credit",
             )
             .order_by(BankTransactionRecord.booked_on.desc())
@@ -250,12 +253,15 @@ class BankFeedRepository:
         stmt = select(DonorRecord.id, DonorRecord.display_name).where(DonorRecord.id.in_(ids))
         return {donor_id: name for donor_id, name in await self.session.execute(stmt)}
 
-    async def campaign_names(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    async def campaigns(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str, date]]:
+        """Name and last day of each campaign."""
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        stmt = select(CampaignRecord.id, CampaignRecord.name).where(CampaignRecord.id.in_(wanted))
-        return {cid: name for cid, name in await self.session.execute(stmt)}
+        stmt = select(CampaignRecord.id, CampaignRecord.name, CampaignRecord.ends_on).where(
+            CampaignRecord.id.in_(wanted)
+        )
+        return {cid: (name, ends) for cid, name, ends in await self.session.execute(stmt)}
 
     async def open_pledges(
         self, fund_code: str, first: date, last: date

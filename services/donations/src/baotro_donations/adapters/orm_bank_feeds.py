@@ -77,6 +77,9 @@ class BankTransactionRecord(Base):
     payer_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     sender_account: Mapped[str | None] = mapped_column(String(40), nullable=True)
     codes: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    cited_references: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """Every bank reference the line carries, space-separated with a space at both ends (a
+    refund names one of them)."""
     status: Mapped[str] = mapped_column(String(16))
     match_kind: Mapped[str] = mapped_column(String(20))
     match_confidence: Mapped[float] = mapped_column(Float)

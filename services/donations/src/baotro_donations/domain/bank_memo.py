@@ -53,6 +53,8 @@ class MemoFacts:
     sender_bank_bin: str | None = None
     """NAPAS BIN of the sender's bank (interbank format)."""
     bank_reference: str | None = None
+    """The format's own reference (Vietcombank app id, interbank reference, NAPAS trace), or
+    the T24 bank's ``FT…`` number when there is none or it is only a NAPAS trace."""
     source: MemoSource = MemoSource.PLAIN
     references: tuple[str, ...] = ()
     """Every reference of the transfer the memo names, for linking a refund to it: the bank's
@@ -87,31 +89,33 @@ _TRAILERS = re.compile(
     r"|\s*\(CT\d{4}\)"  # VietinBank
     r"|-\d{6}-\s?\d\d:\d\d:\d\d\s+\d+"  # Agribank E-mobile: "-100924-21:54:57 978577"
     r")+\s*$",
-    re.I,
+    re.I | re.A,
 )
 _TRAILERS_MAX = 96
 """Trailers are searched for in the memo's last characters only (they are short)."""
 _TRAILER_ENDS = frozenset(")0123456789")
-_FT_REF = re.compile(r"\bFT\s?(\d{5}\s?\d{9})\b")
+_FT_REF = re.compile(r"\bFT\s?(\d{5}\s?\d{9})\b", re.A)
 _VIETINBANK_247 = re.compile(r"^CT nhanh 247 den:\s*", re.I)
 _VIETINBANK_NAPAS = re.compile(r"^Chuyen tien den tu NAPAS Noi dung:\s*", re.I)
-_NAPAS = re.compile(r"^(?P<trace>\d{6})\.(?P<date>\d{6})\.(?P<time>\d{6})\.\s*(?P<text>.*)$")
+_NAPAS = re.compile(r"^(?P<trace>\d{6})\.(?P<date>\d{6})\.(?P<time>\d{6})\.\s*(?P<text>.*)$", re.A)
 _INTERBANK = re.compile(
-    r"^0200(?P<bin>\d{6})\d{10}\d{4}(?P<ref>[0-9A-Za-z]+)\.[\d ]+\.\s*[\d ]+\.\s*(?P<text>.*)$"
+    r"^0200(?P<bin>\d{6})\d{10}\d{4}(?P<ref>[0-9A-Za-z]+)\.[\d ]+\.\s*[\d ]+\.\s*(?P<text>.*)$",
+    re.A,
 )
-_BENEFICIARY_PREFIX = re.compile(r"^[A-Za-z]+:\s*\d{6,19}\s*:\s*")
-_VCB_APP = re.compile(r"^[IM]BVCB\.(?P<ref>\d+)\.(?:\d+\.)?(?P<text>.*)$", re.I)
+_BENEFICIARY_PREFIX = re.compile(r"^[A-Za-z]+:\s*\d{6,19}\s*:\s*", re.A)
+_VCB_APP = re.compile(r"^[IM]BVCB\.(?P<ref>\d+)\.(?:\d+\.)?(?P<text>.*)$", re.I | re.A)
 """Vietcombank's mobile (MBVCB) and internet (IBVCB) banking."""
 _CT_TU = re.compile(
     r"(?<![0-9A-Za-z])CT tu (?P<acct>\d{6,19})(?=\s+\S)"
-    r"(?:\s+(?:(?P<name>[^\d]*?)\s+)?toi\s*(?P<to>\d{6,19})\b)?"
+    r"(?:\s+(?:(?P<name>[^\d]*?)\s+)?toi\s*(?P<to>\d{6,19})\b)?",
+    re.A,
 )
 """Vietcombank's "CT tu <sender account> [NAME] toi <account> <beneficiary>". An account at
 the very end of the memo may have been cut by the bank's length limit: not read."""
 _WALLET = re.compile(
     r"^PARTNER\.DIRECT_DEBITS_VCB\.(?P<wallet>[A-Z]+)\.[\d ]+\.\d{8}\.[\d ]+-[\d ]+_"
     r"\s*(?P<text>.*)$",
-    re.I,
+    re.I | re.A,
 )
 _COUNTERPARTY_NOISE = re.compile(r"^(?:VND-TGTT-)?|\s*[–-]\s*A/C\s*$", re.I)
 
@@ -129,6 +133,9 @@ def read_memo(raw: str, counterparty: str | None = None) -> MemoFacts:
     bank_bin: str | None = None
     explicit_name: str | None = None
     references: list[str] = []
+    transfers = (
+        ["FT" + ft[1].replace(" ", "") for ft in _FT_REF.finditer(memo)] if "FT" in memo else []
+    )
 
     for prefix in (_VIETINBANK_247, _VIETINBANK_NAPAS):
         if prefix.match(memo):
@@ -158,12 +165,11 @@ def read_memo(raw: str, counterparty: str | None = None) -> MemoFacts:
 
     if source is MemoSource.INTERBANK and (beneficiary := _BENEFICIARY_PREFIX.match(memo)):
         memo = memo[beneficiary.end() :]
-    transfers = ["FT" + ft[1].replace(" ", "") for ft in _FT_REF.finditer(memo)]
     if transfers:
-        reference = reference or transfers[0]
-        references += transfers
-        memo = _FT_REF.sub(" ", memo)
-    memo = " ".join(memo.split()).strip(" .")
+        # a NAPAS trace (6 digits) repeats; the T24 bank's FT number does not
+        reference = transfers[0] if reference is None or source is MemoSource.NAPAS else reference
+        references = [reference, *references, *transfers]
+    memo = " ".join((_FT_REF.sub(" ", memo) if transfers else memo).split()).strip(" .")
 
     name = (
         _clean_name(explicit_name)
@@ -182,16 +188,16 @@ def read_memo(raw: str, counterparty: str | None = None) -> MemoFacts:
 
 
 _CITED = (
-    (re.compile(r"\bFT\s?(\d{5}\s?\d{9})\b"), "FT{0}"),
-    (re.compile(r"\b[IM]BVCB\.?\s?(\d{8,})\b"), "{0}"),
-    (re.compile(r"\b(\d{6}\.\d{6}\.\d{6})\b"), "{0}"),
-    (re.compile(r"\b(\d{4}\.\d{5})\b"), "{0}"),
+    (re.compile(r"\bFT\s?(\d{5}\s?\d{9})\b", re.A), "FT{0}"),
+    (re.compile(r"\b[IM]BVCB\.?\s?(\d{8,})\b", re.A), "{0}"),
+    (re.compile(r"\b(\d{6}\.\d{6}\.\d{6})\b", re.A), "{0}"),
+    (re.compile(r"\b(\d{4}\.\d{5})\b", re.A), "{0}"),
     (
         re.compile(
             r"\b(?:MA GD|SO GD|GD SO|GD|GIAO DICH|REF|REFUND|THAM CHIEU|TRACE|SO CT"
             r"|HOAN TIEN|HOAN TRA|TRA LAI)"
             r"(?:\s*(?:SO|NO))?[\s:.#]*(?=[A-Z0-9]*\d)([A-Z0-9]{6,20})\b",
-            re.I,
+            re.I | re.A,
         ),
         "{0}",
     ),
@@ -206,11 +212,15 @@ def cited_references(text: str) -> list[tuple[int, str]]:
     """(position, reference) of every transfer reference cited in `text`, in the forms of
     `MemoFacts.references` (``FT`` numbers without spaces), ordered by position."""
     found: dict[str, int] = {}
+    taken: list[tuple[int, int]] = []
     for pattern, form in _CITED:
         for match in pattern.finditer(text):
+            start, end = match.span(1)
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
+                continue  # part of a reference of a better-known form
+            taken.append(match.span())
             reference = form.format(match[1].replace(" ", "")).upper()
-            if reference not in found:
-                found[reference] = match.start(1)
+            found.setdefault(reference, match.start())
     return sorted(((position, ref) for ref, position in found.items()), key=lambda x: x[0])
 
 
@@ -235,6 +245,8 @@ def _leading_name(text: str, *, upper_only: bool) -> str | None:
         if not token.isalpha() or not (token.isupper() or (not upper_only and token.istitle())):
             break
         folded = token.upper() if token.isascii() else fold(token)
+        if not folded.isascii() or not folded.isalpha():
+            break  # a letter that folds to a digit, a quote or nothing
         if not words and folded not in FAMILY_NAMES:
             return None
         if words and folded in _NOT_NAME:

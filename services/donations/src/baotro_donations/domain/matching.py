@@ -3,7 +3,10 @@
 CiviCRM CiviBanking's analyse → match → review, with its documented thresholds (automatic
 ≥ 0.9, suggestion ≥ 0.5, configurable). Credits, in order:
 
-1. a payment code with a valid check character, issued by us → 1.0 (automatic)
+1. a payment code with a valid check character, issued by us, of an active target → 1.0
+   (automatic; the donor taken from a known sender account when the code names none). The
+   same code twice is one code; a code of an inactive target, or different codes, are only
+   suggested (a donor's code beside one purpose's code: that purpose for that donor, 0.8)
 2. the sender's account, known for exactly one donor → 0.95 (automatic); several → suggestion
 3. rules learned from the accountant's decisions (sender account, payer name, memo words)
 4. an open pledge expecting exactly this amount, within its campaign's dates → suggestion
@@ -12,7 +15,9 @@ CiviCRM CiviBanking's analyse → match → review, with its documented threshol
 7. nothing: the review queue
 
 Debits: bank fees are ignored by rule; refunds ("HOAN TIEN", "TRA LAI" + the original's
-reference) are matched to the donation they return. Every result says why, in Vietnamese.
+reference) are matched to the transfer they return, named by the first reference cited after
+the refund words (`bank_memo.cited_references`), never the refund's own. Every result says
+why, in Vietnamese; accounts appear as their last three digits only.
 
 Pure: the adapters look up what the lines need (codes, donors, pledges, rules) into a
 `MatchIndex` first, in bulk.
@@ -69,7 +74,11 @@ class Thresholds:
     def status(self, match: Match) -> MatchStatus:
         if match.kind is MatchKind.FEE:
             return MatchStatus.IGNORED
-        automatic = match.kind not in SUGGEST_ONLY and match.kind is not MatchKind.NONE
+        automatic = (
+            match.kind not in SUGGEST_ONLY
+            and match.kind is not MatchKind.NONE
+            and not match.suggest_only
+        )
         if automatic and match.confidence >= self.automatic:
             return MatchStatus.MATCHED
         if match.kind is not MatchKind.NONE and match.confidence >= self.suggest:
@@ -89,6 +98,9 @@ class Match:
     code: str | None = None
     refund_of: str | None = None
     """Refunds: the reference of the original transfer."""
+    suggest_only: bool = False
+    """Never applied automatically, whatever the thresholds: the memo contradicts itself
+    (several codes, an inactive target's code, an account shared by donors)."""
 
 
 NO_MATCH = Match(MatchKind.NONE, 0.0, "Không tìm thấy căn cứ đối chiếu: chờ kế toán xem xét.")
@@ -210,6 +222,7 @@ def _by_code(line: BankLineView, index: MatchIndex) -> Match | None:
             target_id=_target_id_of(stale),
             donor_id=stale.donor_id,
             code=stale.code,
+            suggest_only=True,
         )
     targets = {(k.target_kind, k.target_id) for k in known}
     if len(targets) > 1:
@@ -248,12 +261,14 @@ def _several_codes(known: list[CodeTarget], written: str) -> Match:
                 target_id=_target_id_of(purpose),
                 donor_id=donor,
                 code=purpose.code,
+                suggest_only=True,
             )
     return Match(
         MatchKind.PAYMENT_CODE,
         0.6,
         f"Nội dung có nhiều mã thanh toán khác nhau: {written}. Kế toán chọn mã đúng.",
         code=known[0].code,
+        suggest_only=True,
     )
 
 
@@ -287,6 +302,7 @@ def _by_account(line: BankLineView, index: MatchIndex) -> Match | None:
                 0.6,
                 f"Tài khoản chuyển {masked} thuộc {len(donors)} nhà tài trợ: cần chọn một.",
                 donor_id=donors[0],
+                suggest_only=True,
             )
     return None
 
@@ -301,6 +317,8 @@ def _unique_donor_by_account(line: BankLineView, index: MatchIndex) -> tuple[uui
 
 
 def _by_rule(line: BankLineView, index: MatchIndex) -> Match | None:
+    if not index.rules:
+        return None
     accounts = set(_accounts(line))
     memo = f" {fold(line.memo)} "
     for rule in index.rules:
@@ -372,6 +390,8 @@ def _by_name(line: BankLineView, index: MatchIndex) -> Match | None:
 
 
 def _by_keyword(line: BankLineView, index: MatchIndex) -> Match | None:
+    if not index.keywords:
+        return None
     memo = f" {fold(line.memo)} "
     squeezed = compact(line.memo)
     for rule in index.keywords:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 import structlog
@@ -60,6 +60,7 @@ log = structlog.get_logger(__name__)
 UowFactory = Callable[[], DonationsUnitOfWork]
 Progress = Callable[[int, int], None]
 BATCH_LINES = 5_000
+CODE_GRACE = timedelta(days=31)
 _DONATION_NAMESPACE = uuid.UUID("6f0b7c1e-4d0a-5b7e-9a43-2c1b5d7e8f90")
 
 
@@ -233,9 +234,9 @@ async def _load_rules(
 
 async def _match_index(
     uow: DonationsUnitOfWork, views: Sequence[BankLineView], rules: _Rules
-) -> MatchIndex:
+) -> _DatedIndex:
     codes = await uow.bank_feeds.payment_codes(c for view in views for c in view.codes)
-    campaigns = await uow.bank_feeds.campaign_names(
+    campaigns = await uow.bank_feeds.campaigns(
         uuid.UUID(c.target_id) for c in codes if c.target_kind == "campaign"
     )
     donors = await uow.bank_feeds.donor_labels(
@@ -245,19 +246,26 @@ async def _match_index(
     for c in codes:
         donor_id = uuid.UUID(c.target_id) if c.target_kind == "donor" else None
         if c.target_kind == "campaign":
-            label = f"đợt vận động «{campaigns.get(uuid.UUID(c.target_id), c.target_id)}»"
+            name, _ = campaigns.get(uuid.UUID(c.target_id), (c.target_id, None))
+            label = f"đợt vận động «{name}»"
         elif donor_id is not None:
             label = f"nhà tài trợ {donors.get(donor_id, c.target_id)}"
         else:
             label = _TARGET_LABELS.get(c.target_kind, c.target_kind)
         targets[c.code] = CodeTarget(c.code, c.target_kind, c.target_id, label, donor_id)
+    ends = {
+        c.code: ends_on
+        for c in codes
+        if c.target_kind == "campaign"
+        and (ends_on := campaigns.get(uuid.UUID(c.target_id), ("", None))[1]) is not None
+    }
     accounts = {
         a
         for view in views
         for raw in (view.facts.sender_account, view.counter_account)
         if raw and (a := _digits(raw))
     }
-    return MatchIndex(
+    index = MatchIndex(
         codes=targets,
         donors_by_account=await uow.bank_feeds.donors_by_accounts(accounts),
         donor_names=rules.donor_names,
@@ -265,6 +273,30 @@ async def _match_index(
         rules=rules.learned,
         keywords=rules.keywords,
     )
+    return _DatedIndex(index, ends)
+
+
+@dataclass(frozen=True)
+class _DatedIndex:
+    """The match index, whose campaign codes expire: a campaign's code still counts for a
+    month after the campaign ends (late transfers); later, it is the accountant's call."""
+
+    index: MatchIndex
+    ends: dict[str, date]
+
+    def on(self, view: BankLineView) -> MatchIndex:
+        expired = {
+            code
+            for code in view.codes
+            if code in self.ends and view.booked_on > self.ends[code] + CODE_GRACE
+        }
+        if not expired:
+            return self.index
+        codes = {
+            code: replace(target, active=False) if code in expired else target
+            for code, target in self.index.codes.items()
+        }
+        return replace(self.index, codes=codes)
 
 
 _TARGET_LABELS = {
@@ -314,6 +346,7 @@ def _row(
         "payer_name": (facts.payer_name or "")[:255] or None,
         "sender_account": (facts.sender_account or "")[:40] or None,
         "codes": ",".join(codes)[:255] or None,
+        "cited_references": _cited(item),
         "status": status.value,
         "match_kind": match.kind.value,
         "match_confidence": match.confidence,
@@ -329,6 +362,15 @@ def _row(
         "decision_note": None,
         "created_at": now,
     }
+
+
+def _cited(item: _Line) -> str | None:
+    references = {
+        strong
+        for ref in (*item.facts.references, item.line.bank_reference, item.facts.bank_reference)
+        if (strong := bank_dedupe.strong_reference(ref))
+    }
+    return f" {' '.join(sorted(references))} " if references else None
 
 
 def donation_id_for(transaction_id: uuid.UUID, part: int = 0) -> uuid.UUID:
@@ -661,7 +703,8 @@ async def _import_batch(
     by_id: dict[uuid.UUID, _Line] = {}
     for item, keys in fresh:
         tx_id = uuid.uuid4()
-        match = match_line(_view(item, prefixes), index)
+        view = _view(item, prefixes)
+        match = match_line(view, index.on(view))
         rows.append(
             _row(
                 tx_id,
@@ -780,7 +823,8 @@ async def ingest_webhook_line(
             return IngestResult(existing, True, record.status if record else "unknown")
         rules = await _load_rules(uow, fund, line.booked_on, line.booked_on)
         index = await _match_index(uow, [_view(item, prefixes)], rules)
-        match = match_line(_view(item, prefixes), index)
+        view = _view(item, prefixes)
+        match = match_line(view, index.on(view))
         thresholds = Thresholds(settings.match_automatic, settings.match_suggest)
         tx_id = uuid.uuid4()
         row = _row(

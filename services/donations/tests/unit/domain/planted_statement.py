@@ -19,7 +19,7 @@ import re
 import textwrap
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from random import Random
 from typing import Literal
 
@@ -27,7 +27,6 @@ from baotro_donations.domain.bank_statement import Direction, StatementLine
 from baotro_donations.domain.matching import CodeTarget, MatchIndex
 from baotro_donations.domain.payment_code import (
     ALPHABET,
-    PaymentCode,
     TargetKind,
     issue,
     random_body,
@@ -83,7 +82,6 @@ class PlantedStatement:
     rows: list[Planted]
     index: MatchIndex
     prefixes: tuple[str, ...]
-    codes: dict[str, CodeTarget] = field(default_factory=dict)
 
     def csv_bytes(self) -> bytes:
         """The statement as a VietinBank/Agribank-style CSV export."""
@@ -209,8 +207,11 @@ TYPINGS: dict[str, _Typing] = {
     "line_break": lambda code, rng: _insert(code, rng, ["\n"], 1),
     "pdf_split": lambda code, rng: _insert(code, rng, [" "], 1),
     "d_with_stroke": lambda code, rng: code.replace("D", rng.choice("Đđ")),
+    "unicode_spaces": lambda code, rng: _insert(code, rng, ["\u00a0", "\u200b", "\u3000"], 2),
+    "fullwidth": lambda code, rng: "".join(chr(ord(c) + 0xFEE0) for c in code),
 }
-"""The code as typed: case, inserted separators, line breaks, Đ for D (Telex "dd")."""
+"""The code as typed: case, inserted separators, line breaks, Đ for D (Telex "dd"), no-break
+and zero-width spaces, full-width characters (East Asian keyboards)."""
 
 _VN_BEFORE = [
     "Ủng hộ quỹ bảo trợ trẻ em, mã",
@@ -277,19 +278,10 @@ def _trailer(rng: Random) -> str:
 
 
 def _digits(rng: Random, length: int) -> str:
-    return str(rng.choice("0123456789")) + "".join(rng.choice("0123456789") for _ in range(length - 1))
+    return "".join(rng.choice("0123456789") for _ in range(length))
 
 
 # --- the generator ----------------------------------------------------------------------------
-
-
-_KINDS = {
-    TargetKind.DONOR: "donor",
-    TargetKind.PLEDGE: "pledge",
-    TargetKind.CAMPAIGN: "campaign",
-    TargetKind.APPEAL: "appeal",
-    TargetKind.SPONSORSHIP: "sponsorship",
-}
 
 
 @dataclass
@@ -322,9 +314,9 @@ def _issue_codes(
             target = str(donor)
         codes[code.text] = CodeTarget(
             code=code.text,
-            target_kind=_KINDS[kind],
+            target_kind=kind.value,
             target_id=target,
-            label=f"{_KINDS[kind]} {target[:8]}",
+            label=f"{kind.value} {target[:8]}",
             donor_id=donor if kind in (TargetKind.DONOR, TargetKind.SPONSORSHIP) else None,
             active=rng.random() > 0.1,
         )
@@ -468,7 +460,11 @@ class _Builder:
     def wrong_character(self) -> None:
         code = self.rng.choice(self.world.active).code
         position = self.rng.randrange(len(code))
-        if self.rng.random() < 0.3 and position + 1 < len(code) and code[position] != code[position + 1]:
+        if (
+            self.rng.random() < 0.3
+            and position + 1 < len(code)
+            and code[position] != code[position + 1]
+        ):
             kind = "swapped"
             wrong = code[:position] + code[position + 1] + code[position] + code[position + 2 :]
         else:
@@ -488,11 +484,9 @@ class _Builder:
         typing = self.rng.choice(["upper", "lower", "grouped", "spaces"])
         typed = TYPINGS[typing](code, self.rng)
         # cut after `keep` symbols of the code, separators included
-        seen, cut_at = 0, 0
-        for cut_at, symbol in enumerate(typed, start=1):
-            seen += symbol.isalnum()
-            if seen == keep:
-                break
+        cut_at = next(
+            at for at in range(len(typed) + 1) if sum(c.isalnum() for c in typed[:at]) == keep
+        )
         trailer = _trailer(self.rng) if self.rng.random() < 0.6 else ""
         text = memo.compose(f"{memo.room(typed + trailer)} {typed[:cut_at]}") + trailer
         self.add(line, text, f"code_truncated/{keep}/{bool(trailer)}", _NOT_AUTOMATIC)
@@ -658,4 +652,4 @@ def build_statement(
     kinds, weights = zip(*MIX.items(), strict=True)
     while len(builder.rows) < size:
         getattr(builder, rng.choices(kinds, weights)[0])()
-    return PlantedStatement(builder.rows, _index(world), (prefix,), dict(world.codes))
+    return PlantedStatement(builder.rows, _index(world), (prefix,))

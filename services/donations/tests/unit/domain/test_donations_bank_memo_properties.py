@@ -186,11 +186,6 @@ def test_on_memo_alphabets_names_are_words_of_letters_and_accounts_ascii_digits(
         assert re.fullmatch(r"[0-9A-Za-z]+", facts.bank_reference)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bank_memo bug (reported): a leading-name word is checked before folding, so a "
-    "letter that folds to a digit, a quote or nothing enters the name; \\d takes any digit",
-)
 @pytest.mark.parametrize(
     ("memo", "field"),
     [

@@ -160,3 +160,123 @@ def test_thresholds_are_configurable_but_names_stay_suggestions() -> None:
     assert Thresholds(automatic=0.99, suggest=0.9).status(pledge) is MatchStatus.UNMATCHED
     name = match_line(_line("NGUYEN THI MAI chuyen tien"), INDEX)
     assert Thresholds(automatic=0.5, suggest=0.4).status(name) is MatchStatus.SUGGESTED
+
+
+# --- several codes, inactive codes, the sender beside a code -----------------------------------
+
+INACTIVE = CodeTarget("THP3K3M9X7", "pledge", str(PLEDGE), "cam kết đã đóng", active=False)
+PURPOSES = MatchIndex(
+    codes={
+        **INDEX.codes,
+        "THC5M2N8R4": CodeTarget("THC5M2N8R4", "campaign", CAMPAIGN, "đợt Tết"),
+        INACTIVE.code: INACTIVE,
+    },
+    donors_by_account=INDEX.donors_by_account,
+)
+
+
+def test_the_same_code_written_twice_matches_automatically() -> None:
+    match = match_line(_line("THA7K3M9X2 tha7k3m9x2", codes=("THA7K3M9X2",) * 2), PURPOSES)
+    assert (Thresholds().status(match), match.target_id) == (MatchStatus.MATCHED, APPEAL)
+
+
+def test_a_donors_code_beside_a_purposes_code_is_suggested_with_both_filled_in() -> None:
+    match = match_line(_line("x", codes=("THD2K3M9X4", "THA7K3M9X2")), PURPOSES)
+    assert Thresholds().status(match) is MatchStatus.SUGGESTED
+    assert (match.target_kind, match.target_id, match.donor_id) == ("appeal", APPEAL, DONOR)
+    assert match.confidence == 0.8
+
+
+def test_two_purposes_codes_are_suggested_without_a_target() -> None:
+    match = match_line(_line("x", codes=("THA7K3M9X2", "THC5M2N8R4")), PURPOSES)
+    assert (Thresholds().status(match), match.target_id) == (MatchStatus.SUGGESTED, None)
+    assert "THA7K3M9X2, THC5M2N8R4" in match.reason
+
+
+@pytest.mark.parametrize("codes", [(INACTIVE.code,), (INACTIVE.code, "THA7K3M9X2")])
+def test_a_code_of_an_inactive_target_is_never_automatic(codes: tuple[str, ...]) -> None:
+    match = match_line(_line("x", codes=codes, counter_account="0011004123456"), PURPOSES)
+    assert Thresholds().status(match) is MatchStatus.SUGGESTED
+    assert "hết hiệu lực" in match.reason
+
+
+def test_a_purposes_code_takes_the_donor_from_a_known_sender_account() -> None:
+    memo = (
+        "MBVCB.6916176124.ung ho THA7K3M9X2.CT tu 0011004123456 NGUYEN THI MAI toi "
+        "3500431101000909 QUY BAO TRO"
+    )
+    match = match_line(_line(memo, codes=("THA7K3M9X2",)), PURPOSES)
+    assert (match.kind, match.target_id, match.donor_id) == (MatchKind.PAYMENT_CODE, APPEAL, DONOR)
+    assert "…456" in match.reason
+    assert "0011004123456" not in match.reason
+
+
+def test_a_donors_own_code_wins_over_another_donors_account() -> None:
+    match = match_line(_line("x", codes=("THD2K3M9X4",), counter_account="0101001222009"), INDEX)
+    assert (match.kind, match.donor_id) == (MatchKind.PAYMENT_CODE, DONOR)
+
+
+def test_reasons_show_only_the_last_three_digits_of_an_account() -> None:
+    rule = LearnedRule(uuid.UUID(int=8), sender_account="0011009998887", donor_id=OTHER)
+    index = MatchIndex(donors_by_account=INDEX.donors_by_account, rules=[rule])
+    for account in ("0011004123456", "0101001222009", "0011009998887"):
+        match = match_line(_line("chuyen tien", counter_account=account), index)
+        assert account not in match.reason
+        assert f"…{account[-3:]}" in match.reason
+
+
+# --- debits ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("memo", "reference"),
+    [
+        ("HOAN TIEN GD FT24254 570186905 DO CHUYEN NHAM", "FT24254570186905"),
+        (
+            "TRA LAI TIEN UNG HO CHUYEN NHAM, GD FT24254570186905 FT24256999999999",
+            "FT24254570186905",
+        ),
+        ("Hoàn tiền giao dịch 145356.100924.084315 do chuyển nhầm", "145356.100924.084315"),
+        ("REFUND 6991878957", "6991878957"),
+        ("HOAN TRA GD 5213.45946 NGAY 01/09/2024", "5213.45946"),
+        (
+            "MBVCB.7012345678.HOAN TIEN MBVCB.6991878957.CT tu 3500431101000909 QUY BAO TRO "
+            "toi 0101001222009 NGUYEN VAN AN",
+            "6991878957",
+        ),
+        ("FT24256999999999 HOAN TIEN GD JDC5013867", "JDC5013867"),
+    ],
+)
+def test_a_refund_names_the_transfer_it_returns_not_its_own_reference(
+    memo: str, reference: str
+) -> None:
+    match = match_line(_line(memo, 500_000, direction=Direction.DEBIT), INDEX)
+    assert (match.kind, match.refund_of) == (MatchKind.REFUND, reference)
+    assert Thresholds().status(match) is MatchStatus.MATCHED
+
+
+@pytest.mark.parametrize(
+    ("memo", "kind"),
+    [
+        ("Thu phi chuyen tien lien ngan hang FT24256217218078", MatchKind.FEE),
+        ("Phí dịch vụ Internet Banking tháng 9/2024", MatchKind.FEE),
+        ("THUE VAT PHI SMS BANKING T09/2024", MatchKind.FEE),
+        ("PHI QLTK TO CHUC T09", MatchKind.FEE),
+        ("CHI HO TRO GIA DINH LE PHI LONG", MatchKind.NONE),
+        ("CHI TRA LAISUAT", MatchKind.NONE),
+    ],
+)
+def test_fees_are_whole_phrases(memo: str, kind: MatchKind) -> None:
+    match = match_line(_line(memo, 11_000, direction=Direction.DEBIT), INDEX)
+    assert match.kind is kind
+
+
+def test_contradictory_memos_stay_suggestions_whatever_the_thresholds() -> None:
+    lenient = Thresholds(automatic=0.55, suggest=0.5)
+    for match in (
+        match_line(_line("x", codes=("THA7K3M9X2", "THC5M2N8R4")), PURPOSES),
+        match_line(_line("x", codes=("THD2K3M9X4", "THA7K3M9X2")), PURPOSES),
+        match_line(_line("x", codes=(INACTIVE.code,)), PURPOSES),
+        match_line(_line("chuyen tien", counter_account="0101001222009"), INDEX),
+    ):
+        assert lenient.status(match) is MatchStatus.SUGGESTED, match

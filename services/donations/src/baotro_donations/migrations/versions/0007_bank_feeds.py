@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("payer_name", sa.String(length=255), nullable=True),
         sa.Column("sender_account", sa.String(length=40), nullable=True),
         sa.Column("codes", sa.String(length=255), nullable=True),
+        sa.Column("cited_references", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("match_kind", sa.String(length=20), nullable=False),
         sa.Column("match_confidence", sa.Float(), nullable=False),
