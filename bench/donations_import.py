@@ -2,7 +2,7 @@
 imported end to end, beside PostgreSQL's own COPY of the same CSV, in the same run.
 
 1. Baseline: `COPY … FROM STDIN (FORMAT csv, HEADER)` of the CSV into a bare table of seven
-   text columns, no index (asyncpg `copy_to_table`), the median of three runs.
+   text columns, no index (asyncpg `copy_to_table`), the median of five runs.
 2. Parse only: our reader (`read_statement`) on the CSV, beside the `mt-940` library's
    `Transactions().parse` on the same transactions written as an MT940 file.
 3. The import: `import_statement` (parse, dedupe, normalise, match, post matched credits to
@@ -13,14 +13,15 @@ imported end to end, beside PostgreSQL's own COPY of the same CSV, in the same r
    transfers), each with that account.
 4. The same file again: nothing new anywhere, and faster.
 
-`python -m bench.donations_import --database-url URL [--lines N]` is the subprocess: it prints
-its figures as one JSON line on stdout.
+`python -m bench.donations_import parse|import [--database-url URL] [--lines N]` are the
+subprocesses: each prints its figures as one JSON line on stdout.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import gzip
 import io
 import json
@@ -33,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import mt940
@@ -74,7 +76,7 @@ ACCOUNT = "0011001932418"
 ACTOR = "bench"
 ROOT = Path(__file__).resolve().parent.parent
 """The folder holding the `bench` package (the subprocess runs `-m bench.donations_import`)."""
-COPY_RUNS = 3
+COPY_RUNS = 5
 KNOWN_DONORS = 500
 CAMPAIGN = "Ủng hộ đồng bào bị thiệt hại do bão Yagi"
 KEYWORDS = ("BAO YAGI", "LU LUT", "UNG HO DONG BAO")
@@ -166,6 +168,7 @@ def parse_only(data: bytes) -> ParseRun:
     ours = time.perf_counter() - started
     text = to_mt940(read.lines)
     del read
+    gc.collect()
     started = time.perf_counter()
     parsed = mt940.models.Transactions()
     parsed.parse(text)
@@ -334,17 +337,18 @@ async def run_import(url: str, lines: int | None, say: Callable[[str], None]) ->
     )  # fmt: skip
 
 
-async def import_in_subprocess(url: str, lines: int | None, loop: str) -> ImportRun:
-    """`run_import` in a fresh Python process; its progress goes to our stderr."""
-    command = [sys.executable, "-m", "bench.donations_import", "--database-url", url]
-    command += ["--loop", loop] + ([] if lines is None else ["--lines", str(lines)])
+async def _in_subprocess(*args: str) -> dict[str, Any]:
+    """`python -m bench.donations_import ARGS` in a fresh Python process: its figures (the
+    JSON line on its stdout); its progress goes to our stderr."""
     process = await asyncio.create_subprocess_exec(
-        *command, stdout=asyncio.subprocess.PIPE, cwd=ROOT
-    )
+        sys.executable, "-m", "bench.donations_import", *args,
+        stdout=asyncio.subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
     out, _ = await process.communicate()
     if process.returncode != 0:
-        raise RuntimeError(f"the import subprocess failed (exit {process.returncode})")
-    return ImportRun(**json.loads(out.decode().strip().splitlines()[-1]))
+        raise RuntimeError(f"bench.donations_import {args[0]} failed (exit {process.returncode})")
+    figures: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+    return figures
 
 
 @dataclass(frozen=True)
@@ -368,10 +372,11 @@ async def measure_import(
     url = await postgres.create(f"bench_import_{uuid.uuid4().hex[:8]}")
     say(f"statement import: {rows:,} lines of {statement_file().name}; COPY × {COPY_RUNS}")
     copy = await copy_baseline(url, data)
-    say("  parse only: read_statement on the CSV, mt-940 on the same lines as MT940")
-    parse = parse_only(data)
+    say("  parse only, in a subprocess: read_statement on the CSV, mt-940 on them as MT940")
+    some = [] if lines is None else ["--lines", str(lines)]
+    parse = ParseRun(**await _in_subprocess("parse", *some))
     say("  import_statement in a subprocess (set-up: campaign, keyword rules, known donors)")
-    run = await import_in_subprocess(url, lines, loop)
+    run = ImportRun(**await _in_subprocess("import", "--database-url", url, "--loop", loop, *some))
     return ImportBenchResult(
         rows=rows, csv_mib=len(data) / 2**20, copy=copy, parse=parse, run=run,
         load_start=load_start, load_end=load_average(), wall_s=time.perf_counter() - began,
@@ -431,7 +436,7 @@ def import_section(r: ImportBenchResult) -> Section:
         + (
             f"no new rows ({run.again_duplicates:,} duplicates)"
             if unchanged
-            else f"NEW ROWS: {run.again_imported:,} imported; "
+            else f"FAILED, new rows: {run.again_imported:,} imported; "
             f"changed: {', '.join(run.again_changed) or '-'}"
         ),
     )
@@ -461,10 +466,11 @@ def import_section(r: ImportBenchResult) -> Section:
 IMPORT_METHOD = """\
 * Statement import (section 7): the real Vietcombank CSV ({file}, {rows:,} lines). Baseline:
   PostgreSQL's COPY (FORMAT csv, HEADER) from this process into a bare table of 7 text
-  columns without index, on the same throw-away database, {copies} runs, median. Parse only:
-  read_statement on the CSV bytes (format and profile detected) in this process; mt-940
-  parses the same lines written as MT940 (:61: date, C/D, amount, NTRF + DocNo; :86: memo
-  in 65-character lines), timed alone. The import runs in a fresh subprocess (uvloop, the
+  columns without index, on the same throw-away database, {copies} runs, median. Parse only,
+  in a fresh subprocess: read_statement on the CSV bytes (format and profile detected), then,
+  its result freed, mt-940 on the same lines written as MT940 (:61: date, C/D, amount, NTRF
+  + DocNo; :86: memo in 65-character lines), each timed alone. The import runs in another
+  fresh subprocess (uvloop, the
   donations runtime, no broker: outbox rows stay pending) after the fund's set-up: a
   restricted campaign "{campaign}" with keyword rules {keywords}, and {donors} known donors
   with the accounts the bank writes in memos ("CT tu <account> <name>"), the first distinct
@@ -479,15 +485,22 @@ def import_method(r: ImportBenchResult) -> str:
         file=statement_file().name, rows=r.rows, copies=r.copy.count, campaign=CAMPAIGN,
         keywords=", ".join(f"«{k}»" for k in KEYWORDS), donors=r.run.donors,
     )  # fmt: skip
-    return textwrap.fill(" ".join(text.split()), 92, subsequent_indent="  ") + "\n"
+    return (
+        textwrap.fill(" ".join(text.split()), 92, subsequent_indent="  ", break_on_hyphens=False)
+        + "\n"
+    )
 
 
 def _main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.donations_import")
-    parser.add_argument("--database-url", required=True, help="a migrated-or-empty database")
+    parser.add_argument("what", choices=("parse", "import"))
+    parser.add_argument("--database-url", help="import: an empty database")
     parser.add_argument("--lines", type=int, default=None, help="the first N lines only")
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
     args = parser.parse_args(argv)
+    if args.what == "parse":
+        print(json.dumps(asdict(parse_only(statement_slice(args.lines)[0]))), flush=True)
+        return 0
     quiet_logs()
 
     def say(message: str) -> None:

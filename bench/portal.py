@@ -14,8 +14,13 @@ the same server, one run after the other, takes:
   on this machine (its QR code is made once per payload);
 - 1 client searching with the mix: the time a search takes when nobody waits in line.
 
-No search result is cached: every search runs its queries. The 1-minute load average of the
-machine is reported for each run (the machine is shared). Finally the rebuild: N
+Those runs have the service's result cache turned off (`REPORTING_STATEMENT_CACHE_TTL_S=0`):
+every search runs its query. Then the same mix runs again on a fresh server with the cache
+on (its default), once on the JSON API and once on `/sao-ke`, each from an empty cache and
+with searches of their own (other seeds): the figures with the cache, labelled as such, with
+the share of searches that repeated one asked earlier in the run (the ones the cache can
+answer; each worker keeps its own cache). The 1-minute load average of the machine is
+reported for each run (the machine is shared). Finally the rebuild: N
 `donation.received` events are produced to a fresh broker and the reporting runtime (the
 real consumer, inbox and projections) applies them; the figure is events per second.
 
@@ -31,7 +36,7 @@ import os
 import random
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -92,6 +97,8 @@ class PortalResult:
     page: LoadResult
     static: LoadResult
     alone: LoadResult
+    cached_search: LoadResult
+    cached_page: LoadResult
     rebuild_per_s: float | None
 
 
@@ -165,39 +172,78 @@ def _static(_rng: random.Random) -> Request:
     return "static page", {}
 
 
-async def _measure_server(url: str, options: PortalOptions) -> dict[str, LoadResult]:
+@dataclass(frozen=True)
+class Run:
+    name: str
+    path: str
+    request: Callable[[random.Random], Request]
+    clients: int
+    seconds: float
+    seed: int
+
+
+async def _serve(
+    url: str, options: PortalOptions, broker: str, runs: Sequence[Run], *, cache: bool
+) -> dict[str, LoadResult]:
+    """One server (its result cache on or off) taking `runs` one after the other."""
     port = free_port()
     dsn = url.replace("postgresql+asyncpg", "postgresql")
+    env = {
+        "REPORTING_DATABASE_URL": url,
+        "KAFKA_BOOTSTRAP_SERVERS": broker,
+        "BAOTRO_LOG_LEVEL": "WARNING",
+    }
+    if not cache:
+        env["REPORTING_STATEMENT_CACHE_TTL_S"] = "0"
+    server = await start_server(port, options.workers, env)
+    try:
+        await _wait_healthy(port)
+        probe = CpuProbe(server.pid, dsn, dsn.rsplit("/", 1)[1])
+        results: dict[str, LoadResult] = {}
+        for run in runs:
+            say(
+                f"portal: {run.clients} client(s) on {run.path} for {run.seconds:g} s, "
+                f"result cache {'on' if cache else 'off'}"
+            )
+            results[run.name] = await run_clients(
+                port,
+                run.clients,
+                run.seconds,
+                run.request,
+                path=run.path,
+                probe=probe,
+                seed=run.seed,
+            )
+        return results
+    finally:
+        server.terminate()
+        await asyncio.wait_for(server.wait(), 30)
+
+
+async def _measure_server(url: str, options: PortalOptions) -> dict[str, LoadResult]:
     clients, duration = options.clients, options.duration_s
     with running_broker() as broker:
-        server = await start_server(
-            port,
-            options.workers,
-            {
-                "REPORTING_DATABASE_URL": url,
-                "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-                "BAOTRO_LOG_LEVEL": "WARNING",
-            },
+        servers = broker.bootstrap_servers
+        runs = await _serve(
+            url,
+            options,
+            servers,
+            (
+                Run("search", STATEMENT_API, search_request, clients, duration, seed=0),
+                Run("page", "/sao-ke", search_request, clients, duration, seed=1_000),
+                Run("static", "/ung-ho", _static, clients, duration, seed=0),
+                Run("alone", STATEMENT_API, search_request, 1, max(5.0, duration / 2), 3_000),
+            ),
+            cache=False,
         )
-        try:
-            await _wait_healthy(port)
-            probe = CpuProbe(server.pid, dsn, dsn.rsplit("/", 1)[1])
-            runs: dict[str, LoadResult] = {}
-            plan = (
-                ("search", STATEMENT_API, search_request, clients, duration),
-                ("page", "/sao-ke", search_request, clients, duration),
-                ("static", "/ung-ho", _static, clients, duration),
-                ("alone", STATEMENT_API, search_request, 1, max(5.0, duration / 2)),
-            )
-            for name, path, request, count, seconds in plan:
-                say(f"portal: {count} client(s) on {path} for {seconds:g} s")
-                runs[name] = await run_clients(
-                    port, count, seconds, request, path=path, probe=probe
-                )
-            return runs
-        finally:
-            server.terminate()
-            await asyncio.wait_for(server.wait(), 30)
+        # each cached run on a fresh server: it starts from an empty cache
+        for name, path, seed in (
+            ("cached_search", STATEMENT_API, 5_000),
+            ("cached_page", "/sao-ke", 6_000),
+        ):
+            run = Run(name, path, search_request, clients, duration, seed)
+            runs |= await _serve(url, options, servers, (run,), cache=True)
+        return runs
 
 
 async def measure_portal(
@@ -224,6 +270,8 @@ async def measure_portal(
         runs["page"],
         runs["static"],
         runs["alone"],
+        runs["cached_search"],
+        runs["cached_page"],
         rate,
     )
 
@@ -259,7 +307,7 @@ def portal_section(result: PortalResult) -> Section:
             f"search latency {name}",
             f"{s:.1f} ms",
             f"{baseline:.1f} ms",
-            "JSON API; baseline: /ung-ho, no database (the server's ceiling)"
+            "JSON API, result cache off; baseline: /ung-ho, no database (the server's ceiling)"
             if name == "p50"
             else ("target p95 < 50 ms" if name == "p95" else ""),
         )
@@ -308,6 +356,8 @@ def portal_section(result: PortalResult) -> Section:
         f"{result.alone.rate:.0f} searches/s, the time of a search nobody waits for; "
         f"{_load(result.alone)}",
     )
+    for label, run in (("search", result.cached_search), ("/sao-ke", result.cached_page)):
+        _cached_rows(section, label, run, o.clients)
     if result.rebuild_per_s is not None:
         section.add(
             "rebuild from replay",
@@ -316,6 +366,37 @@ def portal_section(result: PortalResult) -> Section:
             f"{o.rebuild_events:,} donation.received through the broker, consumer + inbox",
         )
     return section
+
+
+def _cached_rows(section: Section, label: str, run: LoadResult, clients: int) -> None:
+    """The rows of a run with the result cache on: all searches, repeated ones, first ones."""
+    if not run.all_ms:
+        return
+    repeats = Summary.of(run.repeats_ms) if run.repeats_ms else None
+    section.add(
+        f"WITH CACHE {label} p50/p95/p99",
+        _ms(Summary.of(run.all_ms)),
+        f"{run.rate:.0f} req/s",
+        f"same mix, fresh server, empty cache at the start; {run.errors} errors; "
+        f"{run.repeat_share:.0%} of the searches repeated one asked earlier in the run; "
+        f"{_load(run)}",
+    )
+    if repeats is not None:
+        section.add(
+            "  repeated searches p50/p95/p99",
+            _ms(repeats),
+            "",
+            f"{len(run.repeats_ms)} searches at {clients} clients (served from the cache "
+            "when the worker that took them had it)",
+        )
+    cpu = run.cpu_ms_per_request()
+    if cpu is not None:
+        section.add(
+            f"  CPU per request, {label} with cache",
+            f"{cpu.server + cpu.postgres:.2f} ms",
+            "",
+            f"server {cpu.server:.2f} ms + PostgreSQL {cpu.postgres:.2f} ms",
+        )
 
 
 async def run_portal(postgres_dsn: str, options: PortalOptions | None = None) -> PortalResult:

@@ -158,6 +158,9 @@ class LoadResult:
     """The 1-minute load average when the run started and when it ended."""
     cpu: CpuSeconds | None = None
     """CPU spent during the timed window by the server, its PostgreSQL backends, the clients."""
+    repeats_ms: list[float] = field(default_factory=list)
+    """The timed requests that asked a search already asked earlier in the run (warm-up
+    included): the ones a result cache can answer."""
 
     def cpu_ms_per_request(self) -> CpuSeconds | None:
         done = len(self.all_ms) + self.errors
@@ -174,6 +177,18 @@ class LoadResult:
     def rate(self) -> float:
         return len(self.all_ms) / self.seconds if self.seconds else 0.0
 
+    @property
+    def repeat_share(self) -> float:
+        done = len(self.all_ms)
+        return len(self.repeats_ms) / done if done else 0.0
+
+
+def search_key(params: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The search a request asks, the way the server's cache sees it: words folded, blanks
+    collapsed (the page and every filter count)."""
+    words = " ".join(search_text(params.get("q", "")).split())
+    return tuple(sorted({**params, "q": words}.items()))
+
 
 async def run_clients(
     port: int,
@@ -184,9 +199,13 @@ async def run_clients(
     path: str,
     warmup_s: float = 2.0,
     probe: CpuProbe | None = None,
+    seed: int = 0,
 ) -> LoadResult:
-    """`clients` loops, one request at a time each, timed for `duration_s` after a warm-up."""
+    """`clients` loops, one request at a time each, timed for `duration_s` after a warm-up.
+    Client i draws its requests from `random.Random(seed + i)`: runs with different seeds ask
+    different searches (a run does not find the searches of an earlier one in a cache)."""
     result = LoadResult(clients=clients)
+    asked: set[tuple[tuple[str, str], ...]] = set()
     warm_until = time.perf_counter() + warmup_s
     stop_at = warm_until + duration_s
     started_load = os.getloadavg()[0]
@@ -202,26 +221,31 @@ async def run_clients(
         await watching
         result.cpu = (await probe.sample()) - before
 
-    async def client(seed: int) -> None:
-        rng = random.Random(seed)
+    async def client(own_seed: int) -> None:
+        rng = random.Random(own_seed)
         connection = HttpConnection("127.0.0.1", port)
         try:
             while (now := time.perf_counter()) < stop_at:
                 category, params = request(rng)
                 target = f"{path}?{urlencode(params)}" if params else path
+                key = search_key(params)
+                repeat = key in asked
+                asked.add(key)
                 status = await connection.get(target)
                 elapsed_ms = (time.perf_counter() - now) * 1000
                 if now < warm_until:
                     continue
                 if status == 200:
                     result.latencies_ms[category].append(elapsed_ms)
+                    if repeat:
+                        result.repeats_ms.append(elapsed_ms)
                 else:
                     result.errors += 1
         finally:
             await connection.close()
 
     accounting = asyncio.create_task(account())
-    await asyncio.gather(*(client(seed) for seed in range(clients)))
+    await asyncio.gather(*(client(seed + i) for i in range(clients)))
     stopped.set()
     await accounting
     result.seconds = duration_s
