@@ -36,6 +36,9 @@ from baotro_shared.db import bulk_insert
 _CHUNK = 5_000
 _TRANSACTIONS = Base.metadata.tables[BankTransactionRecord.__tablename__]
 _KEYS = Base.metadata.tables[BankTransactionKeyRecord.__tablename__]
+_KNOWN_KEYS_POSTGRESQL = text(
+    "SELECT key, transaction_id FROM bank_transaction_keys WHERE key = ANY(:keys)"
+)
 _ADD_KEY = text(
     "INSERT INTO bank_transaction_keys (key, transaction_id, kind) "
     "VALUES (:key, :transaction_id, :kind) ON CONFLICT (key) DO NOTHING"
@@ -71,6 +74,11 @@ class BankFeedRepository:
     async def known_keys(self, keys: Iterable[str]) -> dict[str, uuid.UUID]:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, uuid.UUID] = {}
+        conn = await self.session.connection()
+        if conn.dialect.name == "postgresql":
+            # One array parameter: no statement with thousands of placeholders to build.
+            result = await conn.execute(_KNOWN_KEYS_POSTGRESQL, {"keys": wanted})
+            return {key: tx for key, tx in result}
         for chunk in _chunks(wanted):
             rows = await self.session.execute(
                 select(_KEYS.c.key, _KEYS.c.transaction_id).where(_KEYS.c.key.in_(chunk))
@@ -167,6 +175,13 @@ class BankFeedRepository:
     async def add_import(self, record: StatementImportRecord) -> None:
         self.session.add(record)
         await self.session.flush()
+
+    async def has_raw_file(self, content_sha256: str) -> bool:
+        stmt = select(StatementImportRecord.id).where(
+            StatementImportRecord.content_sha256 == content_sha256,
+            func.length(StatementImportRecord.raw) > 0,
+        )
+        return (await self.session.execute(stmt.limit(1))).first() is not None
 
     async def statement_import(self, import_id: uuid.UUID) -> StatementImportRecord | None:
         return await self.session.get(StatementImportRecord, import_id)

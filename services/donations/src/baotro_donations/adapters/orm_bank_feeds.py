@@ -48,6 +48,9 @@ class StatementImportRecord(Base):
     rejected: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
+    """The file as uploaded; empty when an earlier import with the same `content_sha256`
+    keeps it (the same file imported again is stored once)."""
+    content_sha256: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(200))
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

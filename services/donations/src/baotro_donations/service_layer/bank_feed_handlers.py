@@ -11,6 +11,8 @@ lines already in are duplicates).
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -42,6 +44,7 @@ from baotro_donations.domain.matching import (
     OpenPledge,
     Thresholds,
     match_line,
+    sorted_words,
 )
 from baotro_donations.domain.payment_code import find_in_memo
 from baotro_donations.domain.statement_profiles import profile_named
@@ -183,6 +186,10 @@ class _Rules:
     keywords: list[KeywordRule]
     donor_names: dict[uuid.UUID, str]
     pledges: list[OpenPledge]
+    sorted_donor_names: dict[uuid.UUID, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sorted_donor_names = {k: sorted_words(v) for k, v in self.donor_names.items()}
 
 
 async def _load_rules(
@@ -269,6 +276,7 @@ async def _match_index(
         codes=targets,
         donors_by_account=await uow.bank_feeds.donors_by_accounts(accounts),
         donor_names=rules.donor_names,
+        sorted_donor_names=rules.sorted_donor_names,
         open_pledges=rules.pledges,
         rules=rules.learned,
         keywords=rules.keywords,
@@ -526,7 +534,9 @@ async def start_import(
     """Record an import about to run (the raw file kept) and return its id."""
     fund, bank = resolve_account(settings, account)
     import_id = uuid.uuid4()
+    digest = hashlib.sha256(data).hexdigest()
     async with new_uow() as uow:
+        kept = await uow.bank_feeds.has_raw_file(digest)
         await uow.bank_feeds.add_import(
             StatementImportRecord(
                 id=import_id,
@@ -543,7 +553,8 @@ async def start_import(
                 unmatched=0,
                 ignored=0,
                 rejected=[],
-                raw=data,
+                raw=b"" if kept else data,
+                content_sha256=digest,
                 created_at=datetime.now(UTC),
                 created_by=actor,
             )
@@ -590,6 +601,9 @@ async def import_statement(
     summary.format, summary.profile = read.format, read.profile
     summary.rejected = list(read.rejected)
     summary.lines = len(read.lines) + len(read.rejected)
+    # A statement's hundreds of thousands of lines live until the import ends: keep the
+    # garbage collector from walking them again and again.
+    gc.freeze()
     try:
         await _import_lines(
             new_uow,
@@ -610,6 +624,8 @@ async def import_statement(
             "(các dòng đã nhập sẽ được nhận ra là trùng).",
         )
         raise
+    finally:
+        gc.unfreeze()
     await _finish(new_uow, summary, status="done", message=None)
     log.info(
         "donations.statement.imported",

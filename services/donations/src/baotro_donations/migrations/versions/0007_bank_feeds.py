@@ -38,10 +38,17 @@ def upgrade() -> None:
         sa.Column("rejected", sa.JSON(), nullable=False),
         sa.Column("message", sa.Text(), nullable=True),
         sa.Column("raw", sa.LargeBinary(), nullable=False),
+        sa.Column("content_sha256", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.String(length=200), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        op.f("ix_statement_imports_content_sha256"),
+        "statement_imports",
+        ["content_sha256"],
+        unique=False,
     )
     op.create_table(
         "bank_transactions",
