@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from baotro_shared.text import compact
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,15 @@ class LineKeys:
 
 def strong_reference(reference: str | None) -> str | None:
     """The bank reference in one spelling when it can identify a transfer, else None."""
-    if not reference:
+    if not reference or len(reference) < 8:
         return None
-    cleaned = _NOT_ALNUM.sub("", reference.upper())
-    digits = sum(ch.isdigit() for ch in cleaned)
-    return cleaned if len(cleaned) >= 8 and digits >= 6 else None
+    cleaned = reference.upper()
+    if not (cleaned.isascii() and cleaned.isalnum()):
+        cleaned = _NOT_ALNUM.sub("", cleaned)
+    if len(cleaned) < 8:
+        return None
+    digits = len(cleaned) - len(cleaned.translate(_NO_DIGITS))
+    return cleaned if digits >= 6 else None
 
 
 def _hash(kind: str, *parts: object) -> str:
