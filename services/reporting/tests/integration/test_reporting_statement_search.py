@@ -1,13 +1,16 @@
 """The public statement's word search on PostgreSQL: the generated word vector (migration
 0003), words found across diacritics and case, in order, the last one as a beginning; the
 total counted only as far as it matters; the planner's choice between the word index (rare
-words) and the date index (common words)."""
+words) and the date index (common words). Every search runs both ways the service runs it:
+in a session (`StatementQueries`: SQLite's path, the CSV's) and on the public reader's own
+asyncpg pool (`PostgresStatementReader`: the portal's and the JSON API's)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import insert, text, update
@@ -17,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from baotro_reporting.adapters import statement_queries
 from baotro_reporting.adapters.orm import StatementLineRow
 from baotro_reporting.adapters.statement_queries import StatementQueries
+from baotro_reporting.adapters.statement_reader import PostgresStatementReader
 from baotro_reporting.adapters.statement_sql import (
     COUNT_STEP,
     count_limit,
@@ -54,7 +58,32 @@ def sessions(engine: AsyncEngine) -> Sessions:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def _line(number: int, name: str, memo: str, *, amount: int = 100_000, day: int = 1) -> dict:
+Search = Callable[..., Awaitable[StatementPage]]
+
+
+@pytest.fixture(params=["session", "asyncpg"])
+async def search(
+    request: pytest.FixtureRequest, sessions: Sessions, engine: AsyncEngine
+) -> AsyncIterator[Search]:
+    """`await search(text=…, page=…)`: a page of fund TH's statement, one way or the other."""
+    reader = PostgresStatementReader(engine.url.render_as_string(hide_password=False))
+
+    async def in_session(**criteria: Any) -> StatementPage:
+        async with sessions() as session:
+            return await StatementQueries(session).search(
+                StatementQuery(fund_code="TH", **criteria)
+            )
+
+    async def on_pool(**criteria: Any) -> StatementPage:
+        return await reader.search(StatementQuery(fund_code="TH", **criteria))
+
+    yield in_session if request.param == "session" else on_pool
+    await reader.close()
+
+
+def _line(
+    number: int, name: str, memo: str, *, amount: int = 100_000, day: int = 1
+) -> dict[str, Any]:
     return {
         "line_key": f"test:{number}",
         "kind": "donation",
@@ -71,14 +100,9 @@ def _line(number: int, name: str, memo: str, *, amount: int = 100_000, day: int 
     }
 
 
-async def _add(sessions: Sessions, lines: list[dict]) -> None:
+async def _add(sessions: Sessions, lines: list[dict[str, Any]]) -> None:
     async with sessions() as session, session.begin():
         await session.execute(insert(StatementLineRow), lines)
-
-
-async def _search(sessions: Sessions, **criteria: object) -> StatementPage:
-    async with sessions() as session:
-        return await StatementQueries(session).search(StatementQuery(fund_code="TH", **criteria))  # type: ignore[arg-type]
 
 
 def _memos(page: StatementPage) -> set[str]:
@@ -100,54 +124,52 @@ async def donors(sessions: Sessions) -> None:
 
 
 @pytest.mark.usefixtures("donors")
-async def test_names_are_found_without_caring_about_diacritics_or_case(
-    sessions: Sessions,
-) -> None:
+async def test_names_are_found_without_caring_about_diacritics_or_case(search: Search) -> None:
     for typed in ("nguyen van a", "Nguyễn Văn A", "NGUYEN VAN A", "  nguyễn   VĂN a "):
-        page = await _search(sessions, text=typed)
+        page = await search(text=typed)
 
         # the last word also matches the beginning of a word: "a" finds "Anh"
         assert {line.name for line in page.lines} == {"NGUYỄN VĂN A", "Nguyễn Văn Anh"}, typed
 
 
 @pytest.mark.usefixtures("donors")
-async def test_words_must_follow_each_other_in_order_across_punctuation(
-    sessions: Sessions,
-) -> None:
-    assert _memos(await _search(sessions, text="van anh ung ho ct tu")) == {
+async def test_words_must_follow_each_other_in_order_across_punctuation(search: Search) -> None:
+    assert _memos(await search(text="van anh ung ho ct tu")) == {
         "MBVCB.*******.NGUYEN VAN ANH ung ho.CT tu"
     }
-    assert _memos(await _search(sessions, text="van nguyen a")) == {"Van Nguyen A gui tien"}
-    assert (await _search(sessions, text="a van nguyen")).lines == []
-    assert len((await _search(sessions, text="bao lu ct tu")).lines) == 1
+    assert _memos(await search(text="van nguyen a")) == {"Van Nguyen A gui tien"}
+    assert (await search(text="a van nguyen")).lines == []
+    assert len((await search(text="bao lu ct tu")).lines) == 1
 
 
 @pytest.mark.usefixtures("donors")
-async def test_a_word_is_whole_or_a_beginning_never_a_middle(sessions: Sessions) -> None:
-    assert {line.name for line in (await _search(sessions, text="cuong")).lines} == {"Đỗ Văn Cường"}
-    assert len((await _search(sessions, text="nguy")).lines) == 3
-    assert (await _search(sessions, text="uyen")).lines == []
-    assert (await _search(sessions, text="guyen van")).lines == []
+async def test_a_word_is_whole_or_a_beginning_never_a_middle(search: Search) -> None:
+    assert {line.name for line in (await search(text="cuong")).lines} == {"Đỗ Văn Cường"}
+    assert len((await search(text="nguy")).lines) == 3
+    assert (await search(text="uyen")).lines == []
+    assert (await search(text="guyen van")).lines == []
 
 
 @pytest.mark.usefixtures("donors")
-async def test_text_without_letters_or_digits_finds_nothing(sessions: Sessions) -> None:
-    page = await _search(sessions, text="*** ... %_")
+async def test_text_without_letters_or_digits_finds_nothing(search: Search) -> None:
+    page = await search(text="*** ... %_")
 
     assert (page.lines, page.total, page.total_is_exact) == ([], 0, True)
 
 
 @pytest.mark.usefixtures("donors")
-async def test_words_combine_with_amounts_and_dates(sessions: Sessions) -> None:
-    page = await _search(sessions, text="bao lu", min_amount=100_000)
-    by_date = await _search(sessions, text="ung ho", date_from=date(2024, 9, 3))
+async def test_words_combine_with_amounts_and_dates(search: Search) -> None:
+    page = await search(text="bao lu", min_amount=100_000)
+    by_date = await search(text="ung ho", date_from=date(2024, 9, 3))
 
     assert [line.name for line in page.lines] == ["Đỗ Văn Cường"]
     assert [line.on for line in by_date.lines] == [date(2024, 9, 3)]
 
 
 @pytest.mark.usefixtures("donors")
-async def test_the_word_vector_follows_a_rewritten_search_text(sessions: Sessions) -> None:
+async def test_the_word_vector_follows_a_rewritten_search_text(
+    sessions: Sessions, search: Search
+) -> None:
     async with sessions() as session, session.begin():
         await session.execute(
             update(StatementLineRow)
@@ -155,13 +177,13 @@ async def test_the_word_vector_follows_a_rewritten_search_text(sessions: Session
             .values(name="Lê Thị Hoa", search_text=search_text("Lê Thị Hoa", "hoan tra"))
         )
 
-    assert [line.name for line in (await _search(sessions, text="le thi hoa")).lines] == [
-        "Lê Thị Hoa"
-    ]
-    assert (await _search(sessions, text="gui tien")).lines == []
+    assert [line.name for line in (await search(text="le thi hoa")).lines] == ["Lê Thị Hoa"]
+    assert (await search(text="gui tien")).lines == []
 
 
-async def test_the_total_is_counted_as_far_as_the_pages_go(sessions: Sessions) -> None:
+async def test_the_total_is_counted_as_far_as_the_pages_go(
+    sessions: Sessions, search: Search
+) -> None:
     lines = 2 * COUNT_STEP + 30
     await _add(
         sessions,
@@ -169,10 +191,10 @@ async def test_the_total_is_counted_as_far_as_the_pages_go(sessions: Sessions) -
     )
     deep = 2 * COUNT_STEP // 20 + 1  # its page reaches past two steps: every line is counted
 
-    first = await _search(sessions, text="ung ho", size=20)
-    third = await _search(sessions, text="ung ho", page=3, size=20)
-    last = await _search(sessions, text="ung ho", page=deep, size=20)
-    beyond = await _search(sessions, text="ung ho", page=lines // 20 + 3, size=20)
+    first = await search(text="ung ho", size=20)
+    third = await search(text="ung ho", page=3, size=20)
+    last = await search(text="ung ho", page=deep, size=20)
+    beyond = await search(text="ung ho", page=lines // 20 + 3, size=20)
 
     assert (first.total, first.total_is_exact, first.has_next) == (COUNT_STEP, False, True)
     assert first.last_page == COUNT_STEP // 20 + 1
@@ -206,7 +228,8 @@ async def _plan(engine: AsyncEngine, query: StatementQuery) -> str:
     limit = count_limit(query)
     values.update(window=limit + 1, offset=query.offset, size=query.size)
     sql = page_statement(shape).params(values)
-    compiled = sql.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    compiled = sql.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
     async with engine.connect() as connection:
         rows = await connection.execute(text(f"EXPLAIN {compiled}"))
         return "\n".join(row[0] for row in rows)

@@ -3,11 +3,12 @@
 A page is kept under its search as the reader normalises it (`StatementReader.key`: the
 words as the word index reads them, the filters, the page) for at most `ttl_s` seconds and
 at most `max_pages` pages per process (the least recently asked go first). Before a kept
-page is served, the statement's version is read (one short query on the newest line ids):
-any line written or removed since drops every kept page, so a search never shows a statement
-older than the request. What may be up to `ttl_s` old: the campaign names and appeal aliases
-in the purposes, and (if two transactions write lines and commit out of order, more than 64
-lines apart) a line. Identical searches running at the same time share one query.
+page is served, the statement's version is read (one short query on the newest line ids,
+`VERSION_SQL`): a line added since, or the statement emptied by a reset, drops every kept
+page, so a search never shows a statement older than the request. What may be up to `ttl_s`
+old: the campaign names and appeal aliases in the purposes, and a line whose transaction
+committed after 64 later lines had. Identical searches running at the same time share one
+query.
 """
 
 from __future__ import annotations

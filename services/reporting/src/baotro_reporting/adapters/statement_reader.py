@@ -34,8 +34,8 @@ from baotro_reporting.domain.statement import (
 )
 
 POOL_SIZE = 6
-"""Connections per process: a search is CPU work for PostgreSQL, which has as many cores as
-the machine; more connections than that only queue inside PostgreSQL instead of here."""
+"""Connections per process: a search is CPU work for PostgreSQL; more searches at once than
+its cores only queue inside PostgreSQL instead of here."""
 SESSION = {
     "plan_cache_mode": "force_custom_plan",
     "jit": "off",
@@ -45,8 +45,9 @@ VERSION_SQL = (
     "SELECT count(*) AS lines, coalesce(sum(id), 0) AS ids FROM "
     "(SELECT id FROM statement_line ORDER BY id DESC LIMIT 64) AS newest"
 )
-"""What changes whenever lines are written or removed: the newest 64 line ids (a line written
-by a transaction that commits after a later one still changes their sum)."""
+"""Changes when lines are added (also by a transaction that commits after a later one, while
+its line is among the newest 64) and when the statement is emptied (the read models' reset).
+No line is rewritten alone: a reversal takes its donor's name when the gift's line is added."""
 
 Version = tuple[int, int]
 
@@ -59,7 +60,7 @@ class StatementReader(Protocol):
         ...
 
     async def version(self) -> Version:
-        """Changes whenever statement lines are written or removed (see `VERSION_SQL`)."""
+        """Changes when statement lines are added or all removed (see `VERSION_SQL`)."""
         ...
 
     async def close(self) -> None: ...
