@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from baotro_shared.observability.tracing import instrument_app
 from baotro_shared.runtime import ServiceRuntime
 from baotro_shared.web.auth import TokenConfig
+from baotro_shared.web.latency import LatencyMiddleware
 from baotro_shared.web.problems import install_problem_handlers
 
 
@@ -74,18 +74,6 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
 
-    @app.middleware("http")
-    async def _latency(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        runtime.metrics.http_latency.labels(
-            request.method, path, str(response.status_code)
-        ).observe(time.perf_counter() - started)
-        return response
-
+    app.add_middleware(LatencyMiddleware, histogram=runtime.metrics.http_latency)
     instrument_app(app)
     return app
