@@ -9,6 +9,7 @@ Vietnamese reason and its raw text, and the other lines go on.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -50,6 +51,46 @@ class StatementLine:
     currency: str = "VND"
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
+def new_statement_line(
+    line_no: int,
+    booked_on: date,
+    amount: int,
+    direction: Direction,
+    memo: str,
+    raw: str,
+    booked_at: time | None = None,
+    bank_reference: str | None = None,
+    document_number: str | None = None,
+    balance: int | None = None,
+    counterparty: str | None = None,
+    counter_account: str | None = None,
+    currency: str = "VND",
+) -> StatementLine:
+    """`StatementLine(...)` at two thirds of its cost, for readers of 200,000-line statements:
+    the `__init__` of a frozen dataclass looks `object.__setattr__` up again for every field.
+    Sets every field in order (a test compares it with the dataclass); would skip a
+    `__post_init__`, which the line does not have."""
+    line: StatementLine = _new(StatementLine)
+    _set(line, "line_no", line_no)
+    _set(line, "booked_on", booked_on)
+    _set(line, "amount", amount)
+    _set(line, "direction", direction)
+    _set(line, "memo", memo)
+    _set(line, "raw", raw)
+    _set(line, "booked_at", booked_at)
+    _set(line, "bank_reference", bank_reference)
+    _set(line, "document_number", document_number)
+    _set(line, "balance", balance)
+    _set(line, "counterparty", counterparty)
+    _set(line, "counter_account", counter_account)
+    _set(line, "currency", currency)
+    return line
+
+
 @dataclass(frozen=True)
 class RejectedLine:
     line_no: int
@@ -62,6 +103,9 @@ Thousands = str
 
 _AMOUNT_NOISE = re.compile(r"\s|VND|VNĐ|đ|₫", re.I)
 _PLAIN = re.compile(r"^\d+$")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")
+"""Whole đồng in groups of three ("1.000.000", "1,000,000") or plain: what inference reads
+as thousands, so the shortcut gives what the full parse would."""
 
 
 def parse_amount(text: str, thousands: Thousands = "") -> int | None:
@@ -71,7 +115,16 @@ def parse_amount(text: str, thousands: Thousands = "") -> int | None:
     With `thousands` "" the separator is inferred: both "." and "," present → the last one
     is the decimal mark; one of them in groups of three → thousands.
     """
-    cleaned = _AMOUNT_NOISE.sub("", text or "").lstrip("+")
+    if not text:
+        return None
+    # Shortcuts for the shapes of nearly every cell; they give what the full parse gives.
+    if thousands in (".", ","):
+        digits = text.replace(thousands, "")
+        if digits.isdigit() and digits.isascii():
+            return int(digits)
+    elif not thousands and _GROUPED.fullmatch(text):
+        return int(text.replace(".", "").replace(",", ""))
+    cleaned = _AMOUNT_NOISE.sub("", text).lstrip("+")
     if not cleaned or cleaned == "-":
         return None
     negative = cleaned.startswith("-") or (cleaned.startswith("(") and cleaned.endswith(")"))
@@ -113,6 +166,13 @@ _TIME_FORMATS = ("%H:%M:%S", "%H:%M")
 
 def parse_date(text: str) -> tuple[date, time | None] | None:
     """(date, time or None) from "01/09/2024", "2024-09-01 10:46:12", ...; None when empty."""
+    return _parse_date(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date(text: str) -> tuple[date, time | None] | None:
+    # Cached: a statement repeats a few dates over thousands of lines, and strptime is slow.
+    # Dates and times are immutable, so lines can share them; errors are not cached.
     cleaned = " ".join((text or "").split())
     if not cleaned:
         return None
@@ -124,10 +184,18 @@ def parse_date(text: str) -> tuple[date, time | None] | None:
     return day.date(), moment.time() if moment else None
 
 
+_HH_MM_SS = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]")
+
+
 def parse_time(text: str) -> time | None:
+    """The time of "10:46:12" or "10:46"; None when empty."""
     cleaned = (text or "").strip()
     if not cleaned:
         return None
+    # "hh:mm:ss" without strptime (nearly every line has its own time, so caching would not
+    # help); anything else goes the slow, general way.
+    if _HH_MM_SS.fullmatch(cleaned) is not None:
+        return time.fromisoformat(cleaned)
     moment = _first(cleaned, _TIME_FORMATS)
     if moment is None:
         raise StatementError(f"Giờ «{cleaned}» không đọc được (cần dạng hh:mm:ss).")

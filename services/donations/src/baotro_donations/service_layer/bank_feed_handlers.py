@@ -11,6 +11,7 @@ lines already in are duplicates).
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 import uuid
@@ -588,7 +589,11 @@ async def import_statement(
         )
     summary = ImportSummary(import_id=import_id, status="processing")
     try:
-        read = read_statement(data, profile=chosen, bank_hint=bank.bank_name)
+        # A thread: reading a large statement takes a second or more of CPU, and the
+        # service goes on answering meanwhile.
+        read = await asyncio.to_thread(
+            read_statement, data, profile=chosen, bank_hint=bank.bank_name
+        )
     except StatementError as error:
         await _finish(new_uow, summary, status="failed", message=error.message)
         raise BankFeedRefusedError(422, error.message, field="file") from error
