@@ -46,6 +46,9 @@ class ServiceDefinition(Generic[U]):
     migrations: Path
     uow_class: Callable[..., U]
     handlers: Mapping[str, Handler[U]] = field(default_factory=dict)
+    on_start: Callable[[Callable[[], U]], Awaitable[object]] | None = None
+    """Run once when the service starts, after the migrations, with the unit-of-work
+    factory (e.g. tidying work a previous process left half done)."""
 
 
 class ServiceRuntime(Generic[U]):
@@ -122,6 +125,8 @@ class ServiceRuntime(Generic[U]):
         """Migrate, then connect to the broker in the background (retrying until it answers)."""
         if self.migrate_on_start:
             await self.migrate()
+        if self.definition.on_start is not None:
+            await self.definition.on_start(self.uow)
         self._tasks.append(asyncio.create_task(self._connect_and_run(), name="broker-supervisor"))
 
     async def _connect_and_run(self) -> None:

@@ -16,6 +16,7 @@ from baotro_donations.entrypoints.payment_codes_api import router as payment_cod
 from baotro_donations.entrypoints.receipts_api import router as receipts_router
 from baotro_donations.entrypoints.statements_api import router as statements_router
 from baotro_donations.entrypoints.webhooks_api import router as webhooks_router
+from baotro_donations.service_layer.bank_feed_handlers import fail_interrupted_imports
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import DonationsSettings
 from baotro_shared.runtime import ServiceDefinition, ServiceRuntime
@@ -35,6 +36,7 @@ def definition(
         migrations=MIGRATIONS,
         uow_class=partial(DonationsUnitOfWork, settings=settings, cipher=settings.cipher()),
         handlers=HANDLERS,
+        on_start=fail_interrupted_imports,
     )
 
 

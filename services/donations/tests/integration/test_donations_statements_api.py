@@ -13,7 +13,12 @@ from typing import Any
 
 from sqlalchemy import text
 
-from baotro_donations.settings import THANH_HOA_PROVINCE_FUND, BankAccountConfig
+from baotro_donations.service_layer import bank_feed_handlers as feeds
+from baotro_donations.settings import (
+    THANH_HOA_PROVINCE_FUND,
+    BankAccountConfig,
+    DonationsSettings,
+)
 from baotro_shared.testing.harness import RunningService, ServiceHarness
 from baotro_shared.testing.shared_data import saoke_dir
 
@@ -451,3 +456,25 @@ async def test_a_code_of_a_long_ended_campaign_is_only_suggested(
     late = (await desk.queue(status="suggested"))["items"][0]
     assert late["amount"] == 300_000
     assert "hết hiệu lực" in late["match"]["reason"]
+
+
+async def test_an_import_cut_off_by_a_restart_is_marked_failed_at_start(
+    services: ServiceHarness, auth_header: Header
+) -> None:
+    desk = await _desk(services, auth_header)
+    settings = desk.service.runtime.settings
+    assert isinstance(settings, DonationsSettings)
+    started = await feeds.start_import(
+        desk.service.runtime.uow,
+        _slice(1, 5),
+        settings=settings,
+        account="AGRIBANK",
+        filename="saoke.csv",
+        actor="ke-toan@quy",
+    )
+    await services.stop("donations")
+    desk = await _desk(services, auth_header)  # a new process, the same database
+    response = await desk.client.get(f"/v1/statements/{started}", headers=desk.auditor)
+    body = response.json()
+    assert body["status"] == "failed"
+    assert "khởi động lại" in body["message"]

@@ -193,6 +193,14 @@ class BankFeedRepository:
             .values(**values)
         )
 
+    async def fail_processing_imports(self, *, message: str, at: datetime) -> int:
+        result = await self.session.execute(
+            update(StatementImportRecord)
+            .where(StatementImportRecord.status == "processing")
+            .values(status="failed", message=message, finished_at=at)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def keep_rejected(
         self, *, kind: str, reason: str, raw: bytes, headers: dict[str, str] | None
     ) -> uuid.UUID:

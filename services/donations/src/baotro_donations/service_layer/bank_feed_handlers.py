@@ -783,6 +783,26 @@ async def _finish(
         await uow.commit()
 
 
+INTERRUPTED = (
+    "Dịch vụ đã khởi động lại khi đang nhập tệp này; nhập lại tệp để hoàn tất "
+    "(các dòng đã nhập sẽ được nhận ra là trùng)."
+)
+
+
+async def fail_interrupted_imports(new_uow: UowFactory) -> int:
+    """Imports a stopped process left "processing" are marked failed (their committed
+    batches stay; importing the file again finishes them). Run at start-up: one donations
+    process imports at a time per database."""
+    async with new_uow() as uow:
+        count = await uow.bank_feeds.fail_processing_imports(
+            message=INTERRUPTED, at=datetime.now(UTC)
+        )
+        await uow.commit()
+    if count:
+        log.warning("donations.statement.interrupted", imports=count)
+    return count
+
+
 async def import_progress(new_uow: UowFactory, import_id: uuid.UUID) -> ImportSummary:
     async with new_uow() as uow:
         record = await uow.bank_feeds.statement_import(import_id)
