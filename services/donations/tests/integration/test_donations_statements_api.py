@@ -478,3 +478,23 @@ async def test_an_import_cut_off_by_a_restart_is_marked_failed_at_start(
     body = response.json()
     assert body["status"] == "failed"
     assert "khởi động lại" in body["message"]
+
+
+async def test_a_payer_named_like_a_known_donor_is_suggested_never_recorded(
+    services: ServiceHarness, auth_header: Header
+) -> None:
+    desk = await _desk(services, auth_header)
+    donor = await desk.post("/v1/donors", {"kind": "person", "display_name": "Phạm Thị Dung"})
+    await desk.post(
+        "/v1/donors", {"kind": "person", "display_name": "Phạm Thị Dung Ẩn", "anonymous": True}
+    )
+    lines = ['06/09/2024,FT24250000000001,"PHAM THI DUNG chuyen tien ung ho",,"150.000"']
+    result = await desk.imported(
+        (PLANTED_HEADER + "\n".join(lines) + "\n").encode(), profile="generic"
+    )
+    assert (result["matched"], result["suggested"]) == (0, 1), result
+    suggested = (await desk.queue(status="suggested"))["items"][0]
+    assert suggested["match"]["kind"] == "donor_name"
+    assert suggested["match"]["donor_id"] == donor["id"]
+    assert suggested["donation_ids"] == []
+    assert await desk.scalar("SELECT count(*) FROM donations") == 0

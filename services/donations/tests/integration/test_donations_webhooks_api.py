@@ -234,3 +234,25 @@ async def test_webhook_and_statement_copies_of_one_transfer_are_one_transaction(
         ("sepay", 500_000),
         ("statement", 200_000),
     ]
+
+
+async def test_a_webhook_payer_named_like_a_donor_is_suggested_for_that_donor(
+    services: ServiceHarness, make_token: Tokens
+) -> None:
+    feed = await _feed(services, make_token, **SECRETS)
+    created = []
+    for name in ("Nguyễn Thị Mai", "Trần Văn Bình"):
+        response = await feed.client.post(
+            "/v1/donors",
+            json={"kind": "person", "display_name": name},
+            headers=feed.accountant,
+        )
+        assert response.status_code == 201, response.text
+        created.append(response.json()["id"])
+    body = _sepay_body(id=92705, content="NGUYEN THI MAI chuyen tien ung ho", referenceCode=None)
+    response = await feed.sepay(body, {"Authorization": f"Apikey {API_KEY}"})
+    assert response.status_code == 200, response.text
+    [transaction] = await feed.transactions()
+    assert transaction["status"] == "suggested", transaction["match"]
+    assert transaction["match"]["kind"] == "donor_name"
+    assert transaction["match"]["donor_id"] == created[0]

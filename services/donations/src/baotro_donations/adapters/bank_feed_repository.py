@@ -32,6 +32,7 @@ from baotro_donations.adapters.party_repository import ACCOUNT_PURPOSE
 from baotro_donations.domain.bank_dedupe import key_kind
 from baotro_shared.crypto import FieldCipher
 from baotro_shared.db import bulk_insert
+from baotro_shared.text import fold_lower
 
 _CHUNK = 5_000
 _TRANSACTIONS = Base.metadata.tables[BankTransactionRecord.__tablename__]
@@ -260,14 +261,21 @@ class BankFeedRepository:
                 found[by_index[index]].append(donor_id)
         return dict(found)
 
-    async def donor_names(self, limit: int = 100_000) -> dict[uuid.UUID, str]:
-        """Folded names of donors that may be suggested by name (not anonymous)."""
+    async def donor_names(
+        self, *, containing: str | None = None, limit: int = 100_000
+    ) -> dict[uuid.UUID, str]:
+        """Folded names of donors that may be suggested by name (not anonymous), those
+        whose name has the word `containing` when given."""
         stmt = (
             select(DonorRecord.id, DonorRecord.name_folded)
             .where(DonorRecord.anonymous.is_(False))
             .limit(limit)
         )
-        return {donor_id: name for donor_id, name in await self.session.execute(stmt)}
+        if containing is not None:
+            word = fold_lower(containing)
+            stmt = stmt.where((" " + DonorRecord.name_folded + " ").contains(f" {word} "))
+        # Stored lower case for search; memos are read upper case (`fold`).
+        return {donor_id: name.upper() for donor_id, name in await self.session.execute(stmt)}
 
     async def donor_labels(self, donor_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
         ids = list(dict.fromkeys(donor_ids))

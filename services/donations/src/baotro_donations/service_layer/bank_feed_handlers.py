@@ -194,8 +194,16 @@ class _Rules:
 
 
 async def _load_rules(
-    uow: DonationsUnitOfWork, fund: FundConfig, first: date, last: date
+    uow: DonationsUnitOfWork,
+    fund: FundConfig,
+    first: date,
+    last: date,
+    *,
+    payer_name: str | Literal["all"] | None = "all",
 ) -> _Rules:
+    """What matching needs besides the lines. A statement loads every donor's name once;
+    one transfer (`payer_name`) only the donors whose name has the payer's last word (the
+    given name, which a close enough name always shares), or none without a payer name."""
     learned: list[LearnedRule] = []
     keywords: list[KeywordRule] = []
     for rule in await uow.bank_feeds.rules(fund.code):
@@ -237,7 +245,13 @@ async def _load_rules(
                     ends_on=campaign.ends_on,
                 )
             )
-    return _Rules(learned, keywords, await uow.bank_feeds.donor_names(), pledges)
+    if payer_name == "all":
+        names = await uow.bank_feeds.donor_names()
+    elif payer_name:
+        names = await uow.bank_feeds.donor_names(containing=payer_name.split()[-1])
+    else:
+        names = {}
+    return _Rules(learned, keywords, names, pledges)
 
 
 async def _match_index(
@@ -862,7 +876,9 @@ async def ingest_webhook_line(
             await uow.commit()
             uow.bank_feeds.detach_all()
             return IngestResult(existing, True, record.status if record else "unknown")
-        rules = await _load_rules(uow, fund, line.booked_on, line.booked_on)
+        rules = await _load_rules(
+            uow, fund, line.booked_on, line.booked_on, payer_name=item.facts.payer_name
+        )
         index = await _match_index(uow, [_view(item, prefixes)], rules)
         view = _view(item, prefixes)
         match = match_line(view, index.on(view))
