@@ -18,9 +18,9 @@ from baotro_donations.domain.ledger_accounts import LedgerRefusedError
 from baotro_donations.service_layer.bank_feed_handlers import (
     BankFeedRefusedError,
     UowFactory,
-    donation_id_for,
     resolve_account,
 )
+from baotro_donations.service_layer.bank_posting import donation_id_for
 from baotro_donations.service_layer.donation_handlers import (
     RESTRICTED_TARGET_KINDS,
     RecordDonation,
