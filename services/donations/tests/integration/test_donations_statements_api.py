@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -498,3 +499,21 @@ async def test_a_payer_named_like_a_known_donor_is_suggested_never_recorded(
     assert suggested["match"]["donor_id"] == donor["id"]
     assert suggested["donation_ids"] == []
     assert await desk.scalar("SELECT count(*) FROM donations") == 0
+
+
+async def test_one_bank_transaction_is_read_by_id(
+    services: ServiceHarness, auth_header: Header
+) -> None:
+    desk = await _desk(services, auth_header)
+    await desk.imported(_slice(1, 3))
+    first = (await desk.queue())["items"][0]
+    one = await desk.client.get(f"/v1/bank-transactions/{first['id']}", headers=desk.auditor)
+    assert one.status_code == 200
+    assert one.json() == first
+    missing = await desk.client.get(f"/v1/bank-transactions/{uuid.uuid4()}", headers=desk.auditor)
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "Không tìm thấy giao dịch ngân hàng này."
+    refused = await desk.client.get(
+        f"/v1/bank-transactions/{first['id']}", headers=auth_header("case_worker")
+    )
+    assert refused.status_code == 403

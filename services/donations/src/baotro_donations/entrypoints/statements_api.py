@@ -194,11 +194,14 @@ async def bank_transactions(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> BankTransactionPage:
     """Giao dịch ngân hàng theo trạng thái đối chiếu (hàng chờ kế toán xem xét)."""
-    async with _runtime(request).uow() as uow:
-        records, total = await uow.bank_feeds.transactions(
-            status=status_, import_id=import_id, direction=direction, limit=limit, offset=offset
-        )
-        uow.bank_feeds.detach_all()
+    records, total = await review.bank_transactions(
+        _runtime(request).uow,
+        status=status_,
+        import_id=import_id,
+        direction=direction,
+        limit=limit,
+        offset=offset,
+    )
     return BankTransactionPage(
         items=[_transaction_out(r) for r in records], total=total, limit=limit, offset=offset
     )
@@ -210,11 +213,7 @@ async def bank_transactions(
 async def bank_transaction(
     transaction_id: uuid.UUID, request: Request, _p: Reader
 ) -> BankTransactionOut:
-    async with _runtime(request).uow() as uow:
-        record = await uow.bank_feeds.transaction(transaction_id)
-        uow.bank_feeds.detach_all()
-    if record is None:
-        raise ProblemError(404, review.NOT_FOUND)
+    record = await _refusals(review.bank_transaction(_runtime(request).uow, transaction_id))
     return _transaction_out(record)
 
 

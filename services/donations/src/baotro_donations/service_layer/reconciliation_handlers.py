@@ -65,6 +65,34 @@ class Decision:
     hide_memo: bool = False
 
 
+async def bank_transactions(
+    new_uow: UowFactory,
+    *,
+    status: str | None,
+    import_id: uuid.UUID | None,
+    direction: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[BankTransactionRecord], int]:
+    """The review queue: bank transactions by status, import and direction, in booking
+    order."""
+    async with new_uow() as uow:
+        records, total = await uow.bank_feeds.transactions(
+            status=status, import_id=import_id, direction=direction, limit=limit, offset=offset
+        )
+        uow.bank_feeds.detach_all()
+    return records, total
+
+
+async def bank_transaction(new_uow: UowFactory, transaction_id: uuid.UUID) -> BankTransactionRecord:
+    async with new_uow() as uow:
+        record = await uow.bank_feeds.transaction(transaction_id)
+        uow.bank_feeds.detach_all()
+    if record is None:
+        raise BankFeedRefusedError(404, NOT_FOUND)
+    return record
+
+
 async def decide(
     new_uow: UowFactory,
     transaction_id: uuid.UUID,
