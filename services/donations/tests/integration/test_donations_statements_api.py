@@ -329,8 +329,18 @@ async def test_review_decisions_record_split_ignore_and_teach_rules(
     assert result["matched"] == 1
     matched = (await desk.queue(status="matched"))["items"]
     learned = next(i for i in matched if i["bank_reference"] == "FT24264000000009")
-    assert learned["match"]["kind"] in ("learned_rule", "sender_account")
-    assert learned["match"]["donor_id"] == assigned["match"]["donor_id"] or learned["donation_ids"]
+    assert learned["match"]["kind"] == "learned_rule"
+    created_donor = await desk.scalar(
+        "SELECT donor_id FROM donations WHERE id = :id",
+        id=uuid.UUID(assigned["donation_ids"][0]),
+    )
+    assert created_donor is not None
+    assert learned["match"]["donor_id"] == str(created_donor)
+    [donation_id] = learned["donation_ids"]
+    learned_donor = await desk.scalar(
+        "SELECT donor_id FROM donations WHERE id = :id", id=uuid.UUID(donation_id)
+    )
+    assert learned_donor == created_donor
 
 
 async def test_malformed_files_are_refused_and_kept(

@@ -164,6 +164,13 @@ class BankFeedRepository:
         )
         return (await self.session.scalars(stmt)).first()
 
+    async def donations_of_credit(
+        self, fund_code: str, bank_account: str, reference: str
+    ) -> list[str]:
+        """The donations recorded from the credit with `reference` (what a refund returns)."""
+        original = await self.credit_by_reference(fund_code, bank_account, reference)
+        return list(original.donation_ids or []) if original else []
+
     async def count_by_status(self, import_id: uuid.UUID) -> dict[str, int]:
         stmt = (
             select(BankTransactionRecord.status, func.count())

@@ -28,7 +28,7 @@ from baotro_donations.entrypoints.bank_feeds_schemas import (
     RuleOut,
     TransactionStatus,
 )
-from baotro_donations.entrypoints.dependencies import Reader, Settings, Staff
+from baotro_donations.entrypoints.dependencies import Reader, Settings, Staff, problem_of
 from baotro_donations.entrypoints.parties_api import donor_fields_of
 from baotro_donations.service_layer import bank_feed_handlers as feeds
 from baotro_donations.service_layer import reconciliation_handlers as review
@@ -51,8 +51,7 @@ async def _refusals(call: Awaitable[T]) -> T:
     try:
         return await call
     except feeds.BankFeedRefusedError as refused:
-        errors = [{"field": refused.field, "message": refused.message}] if refused.field else None
-        raise ProblemError(refused.status, refused.message, errors=errors) from refused
+        raise problem_of(refused) from refused
 
 
 def _import_out(summary: feeds.ImportSummary) -> ImportOut:

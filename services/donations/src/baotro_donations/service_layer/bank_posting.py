@@ -196,10 +196,9 @@ async def _reverse_refund(
         if here:
             donation_ids = here[0]["donation_ids"] or []
         else:
-            original = await uow.bank_feeds.credit_by_reference(
+            donation_ids = await uow.bank_feeds.donations_of_credit(
                 fund.code, row["bank_account"], reference
             )
-            donation_ids = (original.donation_ids or []) if original else []
     if len(donation_ids) != 1:
         row["status"] = MatchStatus.SUGGESTED.value
         row["match_reason"] += (

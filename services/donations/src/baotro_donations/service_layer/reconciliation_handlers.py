@@ -20,6 +20,7 @@ from baotro_donations.service_layer.bank_feed_handlers import (
     UowFactory,
     resolve_account,
 )
+from baotro_donations.service_layer.bank_lines import digits
 from baotro_donations.service_layer.bank_posting import donation_id_for
 from baotro_donations.service_layer.donation_handlers import (
     RESTRICTED_TARGET_KINDS,
@@ -214,10 +215,7 @@ async def _refund(
         )
     donation_id = decision.donation_id
     if donation_id is None and tx.refund_of:
-        original = await uow.bank_feeds.credit_by_reference(
-            tx.fund_code, tx.bank_account, tx.refund_of
-        )
-        ids = (original.donation_ids or []) if original else []
+        ids = await uow.bank_feeds.donations_of_credit(tx.fund_code, tx.bank_account, tx.refund_of)
         donation_id = uuid.UUID(ids[0]) if len(ids) == 1 else None
     if donation_id is None:
         raise BankFeedRefusedError(
@@ -253,9 +251,7 @@ async def _save_rule(
         donor_id = donation.donor_id if donation else None
     basis: dict[str, str | None] = {"sender_account": None, "payer_name": None, "memo_words": None}
     if decision.save_rule == "sender_account":
-        account = "".join(
-            ch for ch in (tx.sender_account or tx.counter_account or "") if ch.isdigit()
-        )
+        account = digits(tx.sender_account or tx.counter_account or "")
         if not account:
             raise BankFeedRefusedError(
                 422, "Giao dịch không ghi tài khoản người chuyển.", field="save_rule"
@@ -313,7 +309,7 @@ async def add_rule(
     if settings.fund(fund_code) is None:
         raise BankFeedRefusedError(422, f"Không có quỹ {fund_code}.", field="fund_code")
     words = fold(rule.memo_words or "") or None
-    account = "".join(ch for ch in (rule.sender_account or "") if ch.isdigit()) or None
+    account = digits(rule.sender_account or "") or None
     payer = fold(rule.payer_name or "") or None
     label = None
     async with new_uow() as uow:
