@@ -111,6 +111,7 @@ class NotificationsRuntime(ServiceRuntime[NotificationsUnitOfWork]):
                 await task
         self._background.clear()
         await self.senders.aclose()
+        self.renderer.close()
         if self.render_pool is not None:
             self.render_pool.shutdown(wait=False, cancel_futures=True)
         await self.directory.aclose()

@@ -40,17 +40,17 @@ class NotificationsSettings(ServiceSettings):
     mail_from: str = "Quỹ Bảo trợ trẻ em tỉnh Thanh Hóa <camon@quybaotrotreem.thanhhoa.gov.vn>"
     mail_reply_to: str | None = None
     email_letter: Literal["pdf", "html"] = "pdf"
-    """pdf: a plain-text e-mail with the signed letter attached as a PDF rendered at send time
-    (~70 ms of CPU per letter); html: the letter itself is the e-mail's HTML body (plain text
-    alongside) and its PDF is rendered on demand by `GET /v1/deliveries/{id}/letter.pdf`, then
-    kept. Printed letters (channel post) are always rendered at send time."""
+    """pdf: a plain-text e-mail with the signed letter attached as a PDF drawn at send time
+    (ReportLab, ~8 ms of CPU per letter); html: the letter itself is the e-mail's HTML body
+    (plain text alongside) and its PDF is drawn on demand by
+    `GET /v1/deliveries/{id}/letter.pdf`, then kept. Printed letters (channel post) are always
+    drawn at send time."""
     render_processes: int = Field(0, ge=0)
-    """0: PDFs are rendered in a worker thread of the service (WeasyPrint is mostly Python: one
-    core at most, shared with the rest of the service); N: in a pool of N worker processes,
-    at a lower CPU priority than the service (its API and consumer stay responsive)."""
-    render_process_max_letters: int = Field(500, ge=1)
-    """A render process is replaced after this many PDFs: WeasyPrint's memory grows by about
-    0.25 MiB per letter and is never given back (a process stays under ~300 MiB this way)."""
+    """0: PDFs are drawn in one worker thread of the service (ReportLab is Python: it shares
+    the service's core); N: in a pool of N worker processes, at a lower CPU priority than the
+    service (its API and consumer stay responsive) — for machines with cores to spare."""
+    render_process_max_letters: int = Field(5000, ge=1)
+    """A render process is replaced after this many PDFs (bounds any slow growth)."""
 
     # SMS through eSMS.vn (JSON API SendMultipleMessage_V4_post_json); None = no SMS
     sms_url: str | None = None

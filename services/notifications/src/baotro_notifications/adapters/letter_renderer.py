@@ -1,23 +1,24 @@
-"""Letters and certificates rendered from the package's Jinja2 templates: HTML → PDF for the
-letter itself (in a worker thread, or in a pool of processes when given one), plain text for
-the e-mail body (and the letter's HTML when it is the body), a short unaccented text for SMS,
-and the parameters of the Zalo ZNS template."""
+"""Letters and certificates rendered from the package's Jinja2 templates: HTML, then the
+letter's PDF drawn by ReportLab (`letter_pdf`; in the renderer's own thread, or in a pool of
+processes when given one), plain text for the e-mail body (and the letter's HTML when it is
+the body), a short unaccented text for SMS, and the parameters of the Zalo ZNS template."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import uuid
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 import jinja2
 from unidecode import unidecode
 
 from baotro_notifications.adapters.channels import Outgoing
+from baotro_notifications.adapters.letter_pdf import render_letter_pdf
 from baotro_notifications.domain.letters import Certificate, Letter, Letterhead
 from baotro_notifications.domain.notices import NoticeKind
 from baotro_shared.amount_words import amount_in_figures
-from baotro_shared.documents import format_date_vi, render_pdf, render_pdf_async, templates
+from baotro_shared.documents import format_date_vi, templates
 
 PACKAGE = "baotro_notifications"
 SMS_MAX = 320
@@ -40,23 +41,28 @@ can wait a few seconds, requests and events should not."""
 
 
 def warm_up_renderer() -> None:
-    """Run once in each render process: lower its CPU priority, and load WeasyPrint, Pango
-    and the fonts before the first letter needs them."""
+    """Run once in each render process: lower its CPU priority, and load ReportLab and the
+    fonts before the first letter needs them."""
     os.nice(RENDER_PROCESS_NICENESS)
-    render_pdf("<p>Quỹ Bảo trợ trẻ em</p>")
+    render_letter_pdf("<p>Quỹ Bảo trợ trẻ em</p>")
 
 
 class LetterRenderer:
     def __init__(self, letterhead: Letterhead, *, executor: Executor | None = None) -> None:
         self.head = letterhead
         self._env = _environment()
-        self._executor = executor
+        self._own_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="letters")
+        """ReportLab keeps state per document build: one thread draws one letter at a time."""
+        self._executor: Executor = executor or self._own_thread
+
+    def close(self) -> None:
+        self._own_thread.shutdown(wait=False, cancel_futures=True)
 
     async def pdf(self, html: str) -> bytes:
-        """The PDF of `html`: in the render processes when configured, else a worker thread."""
-        if self._executor is None:
-            return await render_pdf_async(html)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, render_pdf, html)
+        """The PDF of a letter's HTML: in the render processes when configured, else in the
+        renderer's thread (the event loop keeps serving meanwhile)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, render_letter_pdf, html)
 
     def letter_html(self, letter: Letter) -> str:
         return self._env.get_template(f"{letter.kind.value}.html").render(
