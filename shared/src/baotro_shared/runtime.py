@@ -106,6 +106,7 @@ class ServiceRuntime(Generic[U]):
                 fetch_max_wait_ms=s.consumer_fetch_max_wait_ms,
             ),
             poll_timeout_ms=s.consumer_poll_timeout_ms,
+            batch_size=s.consumer_batch_size,
         )
 
     @property

@@ -56,6 +56,9 @@ class ServiceSettings(BaseSettings):
     consumer_poll_timeout_ms: int = 200
     consumer_fetch_max_wait_ms: int = 50
     consumer_session_timeout_ms: int = 10000
+    consumer_batch_size: int = Field(100, ge=1)
+    """Events of one partition fetched together are applied in one transaction, up to this
+    many (1: one transaction per event)."""
     """Kafka brokers refuse less than 6 s by default; Tansu delays a group join by half of it."""
 
     log_level: str = Field("INFO", validation_alias=_platform("BAOTRO_LOG_LEVEL"))

@@ -279,3 +279,98 @@ async def test_redrive_applies_dead_letters_once_the_handler_is_fixed(rig: Rig) 
     assert await rig.consumer.dead_letter_count() == 1
     statuses = {r["payload"]: r["status"] for r in await rig.rows("dead_letters")}
     assert statuses == {raw: "redriven", b"still garbage": "dead"}
+
+
+@dataclass
+class SelectiveHandler:
+    """Applies events, except those of the case ids in `refuse` (always fails on them)."""
+
+    refuse: set[uuid.UUID] = field(default_factory=set)
+    calls: int = 0
+
+    async def __call__(self, uow: UnitOfWork, data: CaseOpened, envelope: Envelope) -> None:
+        self.calls += 1
+        if data.case_id in self.refuse:
+            raise RuntimeError(f"cannot apply case {data.case_id}")
+
+
+def _batch_consumer(rig: Rig, handler: SelectiveHandler, commits: list[int]) -> Any:
+    class CountingUnitOfWork(UnitOfWork):
+        async def commit(self) -> None:
+            await super().commit()
+            commits.append(1)
+
+    outbox = OutboxWriter(rig.tables, CATALOGUE, "/baotro/tests")
+    return EventConsumer(
+        name=CONSUMER,
+        handlers={"case.opened": handler},
+        uow_factory=lambda: CountingUnitOfWork(rig.sessions, outbox),
+        catalogue=CATALOGUE,
+        tables=rig.tables,
+        outbox=outbox,
+        metrics=build_metrics(),
+        retry=NO_WAIT,
+        consumer_factory=lambda topics: None,
+    )
+
+
+async def _inbox_ids(rig: Rig) -> set[str]:
+    return {row["event_id"] for row in await rig.rows("inbox")}
+
+
+async def test_a_batch_of_events_is_applied_in_one_transaction(rig: Rig) -> None:
+    commits: list[int] = []
+    consumer = _batch_consumer(rig, SelectiveHandler(), commits)
+    raws = [_wire(_case_opened()) for _ in range(5)]
+
+    await consumer.process_batch([_record(raw, offset=i) for i, raw in enumerate(raws)])
+
+    assert len(commits) == 1
+    assert await _inbox_ids(rig) == {Envelope.from_json_bytes(raw).id for raw in raws}
+
+
+async def test_an_event_twice_in_one_batch_is_applied_once(rig: Rig) -> None:
+    handler = SelectiveHandler()
+    consumer = _batch_consumer(rig, handler, [])
+    raw = _wire(_case_opened())
+
+    await consumer.process_batch([_record(raw, offset=0), _record(raw, offset=1)])
+
+    assert handler.calls == 1
+    assert len(await rig.rows("inbox")) == 1
+
+
+async def test_a_failing_event_leaves_the_rest_of_its_batch_applied(rig: Rig) -> None:
+    commits: list[int] = []
+    bad = _case_opened()
+    handler = SelectiveHandler(refuse={bad.case_id})
+    consumer = _batch_consumer(rig, handler, commits)
+    good = [_wire(_case_opened()) for _ in range(3)]
+    bad_raw = _wire(bad)
+    raws = [good[0], bad_raw, *good[1:]]
+
+    await consumer.process_batch([_record(raw, offset=i) for i, raw in enumerate(raws)])
+
+    assert await _inbox_ids(rig) == {Envelope.from_json_bytes(raw).id for raw in good}
+    [dead] = await rig.rows("dead_letters")
+    assert dead["event_id"] == Envelope.from_json_bytes(bad_raw).id
+    assert dead["offset"] == 1
+    assert "cannot apply case" in dead["error"]
+    assert dead["attempts"] == NO_WAIT.max_attempts
+
+
+async def test_a_poison_message_in_a_batch_is_dead_lettered_alone(rig: Rig) -> None:
+    consumer = _batch_consumer(rig, SelectiveHandler(), [])
+    good = [_wire(_case_opened()) for _ in range(2)]
+    records = [
+        _record(good[0], offset=0),
+        _record(b"garbage", offset=1),
+        _record(good[1], offset=2),
+    ]
+
+    await consumer.process_batch(records)
+
+    assert await _inbox_ids(rig) == {Envelope.from_json_bytes(raw).id for raw in good}
+    [dead] = await rig.rows("dead_letters")
+    assert dead["offset"] == 1
+    assert dead["attempts"] == 1
