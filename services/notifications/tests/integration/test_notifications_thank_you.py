@@ -9,11 +9,13 @@ import io
 import json
 import uuid
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
 
+from baotro_notifications.adapters.delivery_repository import DeliveryRepository
 from baotro_shared.events.catalogue import load_contracts
 from baotro_shared.events.contracts.donations import DonationReversed
 from baotro_shared.events.envelope import Envelope
@@ -243,3 +245,33 @@ async def test_a_reversal_seen_before_its_gift_is_applied_when_the_gift_arrives(
     [mail] = await kit.wait_for_mail(1)
     assert "Số tiền: 500.000 đồng" in mail.text
     assert "Năm trăm nghìn đồng" in mail.text
+
+
+async def test_outcomes_are_still_recorded_when_recording_the_round_fails(
+    kit: Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failures: list[int] = []
+    get_many = DeliveryRepository.get_many
+
+    async def fail_once(
+        self: DeliveryRepository, ids: list[uuid.UUID], *, lock: bool = False
+    ) -> Any:
+        if not failures:
+            failures.append(len(ids))
+            raise ConnectionResetError("connection lost while recording the round")
+        return await get_many(self, ids, lock=lock)
+
+    monkeypatch.setattr(DeliveryRepository, "get_many", fail_once)
+    service = await kit.start()
+    donors = [kit.donors.add(email=f"donor{i}@example.vn") for i in range(3)]
+    gifts = [kit.gift(donor, 100_000 * (i + 1)) for i, donor in enumerate(donors)]
+
+    await kit.events.send(*(kit.events.envelope(gift) for gift in gifts))
+
+    mails = await kit.wait_for_mail(3)
+    for gift in gifts:
+        [sent] = await kit.wait_for_status(service, "sent", donation_id=str(gift.donation_id))
+        assert sent["amount"] == gift.amount
+    assert failures, "the round's recording never failed: the fallback was not exercised"
+    await asyncio.sleep(1.0)  # a later round must not send anything again
+    assert len(kit.mail.messages) == len(mails) == 3

@@ -56,6 +56,17 @@ class DeliveryRepository:
             query = query.with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
 
+    async def get_many(
+        self, ids: list[uuid.UUID], *, lock: bool = False
+    ) -> dict[uuid.UUID, DeliveryRecord]:
+        """Deliveries by id (in id order when locked, so concurrent lockers cannot deadlock)."""
+        if not ids:
+            return {}
+        query = select(DeliveryRecord).where(DeliveryRecord.id.in_(ids))
+        if lock:
+            query = query.order_by(DeliveryRecord.id).with_for_update()
+        return {row.id: row for row in (await self._session.execute(query)).scalars().all()}
+
     async def by_key(self, dedupe_key: str, *, lock: bool = False) -> DeliveryRecord | None:
         query = select(DeliveryRecord).where(DeliveryRecord.dedupe_key == dedupe_key)
         if lock:
@@ -74,7 +85,7 @@ class DeliveryRepository:
 
     async def claim_due(
         self, now: datetime, *, limit: int, lease_until: datetime
-    ) -> list[uuid.UUID]:
+    ) -> list[DeliveryRecord]:
         """Pending deliveries due now, leased to the caller (`FOR UPDATE SKIP LOCKED`): another
         dispatcher skips them, and a crash only delays them until the lease ends."""
         query = (
@@ -90,7 +101,7 @@ class DeliveryRepository:
         rows = (await self._session.execute(query)).scalars().all()
         for row in rows:
             row.next_attempt_at = lease_until
-        return [row.id for row in rows]
+        return list(rows)
 
     async def search(
         self,

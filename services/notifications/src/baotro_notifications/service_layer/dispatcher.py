@@ -1,16 +1,19 @@
 """The dispatcher: a background task of the service that sends pending notices.
 
-Each round closes the unit summaries whose quiet period has passed, leases a batch of due
-notices, and for each: reads what the letter says (own records), asks the donations service
-for the donor's name, preferences and contact details, chooses the channel, renders and sends,
-then records the outcome (and `notice.sent` / `notice.failed` through the outbox) in one
-transaction. Contact details live only in memory during the send.
+Each round closes the unit summaries whose quiet period has passed (at most once a second),
+then in one transaction leases a batch of due notices and reads what each letter says (own
+records). Then, several at a time, for each notice: asks the donations service for the donor's
+name, preferences and contact details, chooses the channel, renders and sends. The outcomes
+of the round (and `notice.sent` / `notice.failed` through the outbox) are recorded in one
+transaction; should that fail, each outcome is recorded in its own, so a letter that went out
+is never left looking unsent. Contact details live only in memory during the send.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ from baotro_notifications.adapters.donor_directory import (
     DonorNotFoundError,
 )
 from baotro_notifications.adapters.letter_renderer import LetterRenderer
+from baotro_notifications.adapters.orm_deliveries import DeliveryRecord
 from baotro_notifications.domain.donors import (
     Channel,
     addressee,
@@ -79,6 +83,31 @@ class _Sent:
     pdf: bytes | None
 
 
+@dataclass(frozen=True)
+class _Refused:
+    target: tuple[Channel, str] | None
+    error: DeliveryError
+    pdf: bytes | None
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    reason: str
+
+
+_Outcome = _Sent | _Refused | _Waiting | SkipReason
+"""What happened to one notice in a round."""
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A leased notice and what its letter says (or why nothing should be sent)."""
+
+    id: uuid.UUID
+    donor_id: uuid.UUID | None
+    facts: LetterFacts | SkipReason
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -89,6 +118,10 @@ def scrub(answer: str, address: str, masked: str) -> str:
         if len(form) >= 6:
             answer = answer.replace(form, masked)
     return answer
+
+
+SUMMARY_CHECK_INTERVAL_S = 1.0
+"""Quiet periods last days: looking for quiet unit summaries once a second is plenty."""
 
 
 class Dispatcher:
@@ -108,6 +141,7 @@ class Dispatcher:
         self._policy = policy
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
+        self._summaries_checked = -SUMMARY_CHECK_INTERVAL_S
 
     def wake(self) -> None:
         """Look for due notices now (a person asked for a retry)."""
@@ -134,16 +168,23 @@ class Dispatcher:
 
     async def run_once(self) -> int:
         """One round: close quiet summaries, send a batch; the number of notices handled."""
-        await self.close_quiet_summaries()
-        ids = await self._claim()
+        if time.monotonic() - self._summaries_checked >= SUMMARY_CHECK_INTERVAL_S:
+            await self.close_quiet_summaries()
+            self._summaries_checked = time.monotonic()
+        due = await self._claim()
+        if not due:
+            return 0
         gate = asyncio.Semaphore(self._policy.concurrency)
 
-        async def one(delivery_id: uuid.UUID) -> None:
+        async def one(notice: _Due) -> _Outcome:
             async with gate:
-                await self._deliver_safely(delivery_id)
+                return await self._attempt_safely(notice)
 
-        await asyncio.gather(*(one(i) for i in ids))
-        return len(ids)
+        outcomes = await asyncio.gather(*(one(notice) for notice in due))
+        await self._record(
+            [(notice.id, outcome) for notice, outcome in zip(due, outcomes, strict=True)]
+        )
+        return len(due)
 
     async def close_quiet_summaries(self) -> int:
         now = _now()
@@ -166,58 +207,50 @@ class Dispatcher:
             log.info("notifications.unit_summary.closed", groups=len(closed))
         return len(closed)
 
-    async def _claim(self) -> list[uuid.UUID]:
+    async def _claim(self) -> list[_Due]:
+        """Lease a batch of due notices and read what each letter says (one transaction)."""
         now = _now()
+        today = now.astimezone(VIETNAM).date()
         async with self._uow() as uow:
-            ids = await uow.deliveries.claim_due(
+            notices = await uow.deliveries.claim_due(
                 now,
                 limit=self._policy.batch_size,
                 lease_until=now + timedelta(seconds=self._policy.lease_s),
             )
+            due = [
+                _Due(notice.id, notice.donor_id, await facts_of(uow, notice, today))
+                for notice in notices
+            ]
             await uow.commit()
-        return ids
+        return due
 
-    async def _deliver_safely(self, delivery_id: uuid.UUID) -> None:
+    async def _attempt_safely(self, notice: _Due) -> _Outcome:
         try:
-            await self.deliver(delivery_id)
+            return await self._attempt(notice)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.exception("notifications.delivery.crashed", notice_id=str(delivery_id))
-            await self._attempt_failed(
-                delivery_id, None, DeliveryError(f"lỗi nội bộ: {type(exc).__name__}"), None
-            )
+            log.exception("notifications.delivery.crashed", notice_id=str(notice.id))
+            return _Refused(None, DeliveryError(f"lỗi nội bộ: {type(exc).__name__}"), None)
 
-    async def deliver(self, delivery_id: uuid.UUID) -> None:
-        """Send one leased notice and record what happened."""
-        today = _now().astimezone(VIETNAM).date()
-        async with self._uow() as uow:
-            notice = await uow.deliveries.get(delivery_id)
-            if notice is None or notice.status != DeliveryStatus.PENDING.value:
-                return
-            donor_id = notice.donor_id
-            facts = await facts_of(uow, notice, today)
+    async def _attempt(self, notice: _Due) -> _Outcome:
+        """Find the donor, choose the channel, render and send one notice."""
+        facts = notice.facts
         if isinstance(facts, SkipReason):
-            await self._skip(delivery_id, facts)
-            return
-        if donor_id is None:
-            await self._skip(delivery_id, SkipReason.NO_DONOR)
-            return
+            return facts
+        if notice.donor_id is None:
+            return SkipReason.NO_DONOR
         try:
-            donor = await self._directory.get(donor_id)
+            donor = await self._directory.get(notice.donor_id)
         except DonorNotFoundError:
-            await self._skip(delivery_id, SkipReason.DONOR_UNKNOWN)
-            return
+            return SkipReason.DONOR_UNKNOWN
         except DonorLookupError as exc:
-            await self._wait_for_donations(delivery_id, str(exc))
-            return
+            return _Waiting(str(exc))
         if donor.opted_out:
-            await self._skip(delivery_id, SkipReason.OPTED_OUT)
-            return
+            return SkipReason.OPTED_OUT
         channel = choose_channel(donor, self._senders.available)
         if channel is None:
-            await self._skip(delivery_id, SkipReason.NO_CHANNEL)
-            return
+            return SkipReason.NO_CHANNEL
         to = {
             Channel.EMAIL: donor.email,
             Channel.SMS: donor.phone,
@@ -225,11 +258,11 @@ class Dispatcher:
             Channel.POST: donor.address,
         }[channel]
         assert to is not None
-        await self._send(delivery_id, facts, addressee(donor), channel, to)
+        return await self._send(notice.id, facts, addressee(donor), channel, to)
 
     async def _send(
         self, delivery_id: uuid.UUID, facts: LetterFacts, name: str, channel: Channel, to: str
-    ) -> None:
+    ) -> _Outcome:
         letter = facts.addressed_to(name)
         outgoing = await self._renderer.outgoing(
             delivery_id,
@@ -249,110 +282,128 @@ class Dispatcher:
                 channel=channel.value,
                 provider_status=exc.provider_status,
             )
-            await self._attempt_failed(delivery_id, (channel, masked), exc, outgoing.pdf)
-            return
-        await self._record_sent(
-            delivery_id, _Sent(channel, masked, message_id, letter.amount, outgoing.pdf)
-        )
+            return _Refused((channel, masked), exc, outgoing.pdf)
+        return _Sent(channel, masked, message_id, letter.amount, outgoing.pdf)
 
-    async def _record_sent(self, delivery_id: uuid.UUID, sent: _Sent) -> None:
+    async def _record(self, outcomes: list[tuple[uuid.UUID, _Outcome]]) -> None:
+        """Record a round's outcomes in one transaction; one by one if that fails."""
+        try:
+            async with self._uow() as uow:
+                notices = await uow.deliveries.get_many([i for i, _ in outcomes], lock=True)
+                for delivery_id, outcome in outcomes:
+                    notice = notices.get(delivery_id)
+                    if notice is not None:
+                        await self._record_one(uow, notice, outcome)
+                await uow.commit()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("notifications.dispatch.record_batch_failed", notices=len(outcomes))
+        for delivery_id, outcome in outcomes:
+            try:
+                async with self._uow() as uow:
+                    notice = await uow.deliveries.get(delivery_id, lock=True)
+                    if notice is not None:
+                        await self._record_one(uow, notice, outcome)
+                    await uow.commit()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # the lease keeps it from being sent again before a person can look
+                log.exception("notifications.dispatch.record_failed", notice_id=str(delivery_id))
+
+    async def _record_one(
+        self, uow: NotificationsUnitOfWork, notice: DeliveryRecord, outcome: _Outcome
+    ) -> None:
+        if notice.status != DeliveryStatus.PENDING.value:
+            return
         now = _now()
-        async with self._uow() as uow:
-            notice = await uow.deliveries.get(delivery_id, lock=True)
-            if notice is None or notice.status != DeliveryStatus.PENDING.value:
-                return
-            notice.status = DeliveryStatus.SENT.value
-            notice.channel = sent.channel.value
-            notice.address_masked = sent.address_masked
-            notice.provider_message_id = sent.provider_message_id[:120]
-            notice.attempts += 1
-            notice.told_amount = sent.amount
-            notice.letter_pdf = sent.pdf
-            notice.sent_at = now
-            notice.updated_at = now
-            notice.last_error = None
-            notice.provider_status = None
-            gifts = None
-            if notice.summary_group_id is not None:
-                gifts = (await uow.read_models.group_totals(notice.summary_group_id)).gifts
-            notice.gifts = gifts
-            await uow.publish(sent_event(notice, now))
-            # a reversal that arrived while the letter was on its way
-            await correct_if_told_wrong(uow, notice, now=now)
-            await uow.commit()
+        if isinstance(outcome, _Sent):
+            await self._record_sent(uow, notice, outcome, now)
+        elif isinstance(outcome, _Refused):
+            await self._attempt_failed(uow, notice, outcome, now)
+        elif isinstance(outcome, _Waiting):
+            self._wait_for_donations(notice, outcome.reason, now)
+        else:
+            self._skip(notice, outcome, now)
+
+    async def _record_sent(
+        self, uow: NotificationsUnitOfWork, notice: DeliveryRecord, sent: _Sent, now: datetime
+    ) -> None:
+        notice.status = DeliveryStatus.SENT.value
+        notice.channel = sent.channel.value
+        notice.address_masked = sent.address_masked
+        notice.provider_message_id = sent.provider_message_id[:120]
+        notice.attempts += 1
+        notice.told_amount = sent.amount
+        notice.letter_pdf = sent.pdf
+        notice.sent_at = now
+        notice.updated_at = now
+        notice.last_error = None
+        notice.provider_status = None
+        gifts = None
+        if notice.summary_group_id is not None:
+            gifts = (await uow.read_models.group_totals(notice.summary_group_id)).gifts
+        notice.gifts = gifts
+        await uow.publish(sent_event(notice, now))
+        # a reversal that arrived while the letter was on its way
+        await correct_if_told_wrong(uow, notice, now=now)
         log.info(
             "notifications.delivery.sent",
-            notice_id=str(delivery_id),
+            notice_id=str(notice.id),
             kind=notice.kind,
             channel=sent.channel.value,
         )
 
     async def _attempt_failed(
         self,
-        delivery_id: uuid.UUID,
-        target: tuple[Channel, str] | None,
-        error: DeliveryError,
-        pdf: bytes | None,
+        uow: NotificationsUnitOfWork,
+        notice: DeliveryRecord,
+        refused: _Refused,
+        now: datetime,
     ) -> None:
-        now = _now()
-        async with self._uow() as uow:
-            notice = await uow.deliveries.get(delivery_id, lock=True)
-            if notice is None or notice.status != DeliveryStatus.PENDING.value:
-                return
-            notice.attempts += 1
-            notice.last_error = error.answer
-            notice.provider_status = error.provider_status
-            notice.updated_at = now
-            if target is not None:
-                notice.channel = target[0].value
-                notice.address_masked = target[1]
-            if pdf is not None:
-                notice.letter_pdf = pdf
-            if gives_up(notice.attempts, self._policy.max_attempts):
-                notice.status = DeliveryStatus.FAILED.value
-                await uow.publish(failed_event(notice, now))
-                log.warning(
-                    "notifications.delivery.failed",
-                    notice_id=str(delivery_id),
-                    attempts=notice.attempts,
-                    provider_status=error.provider_status,
-                )
-            else:
-                delay = self._policy.delivery_backoff.delay(notice.attempts)
-                notice.next_attempt_at = now + timedelta(seconds=delay)
-            await uow.commit()
-
-    async def _wait_for_donations(self, delivery_id: uuid.UUID, reason: str) -> None:
-        now = _now()
-        async with self._uow() as uow:
-            notice = await uow.deliveries.get(delivery_id, lock=True)
-            if notice is None or notice.status != DeliveryStatus.PENDING.value:
-                return
-            notice.lookup_failures += 1
-            delay = self._policy.lookup_backoff.delay(notice.lookup_failures)
-            notice.next_attempt_at = now + timedelta(seconds=delay)
-            notice.last_error = (
-                "Chưa lấy được thông tin liên hệ từ dịch vụ tiếp nhận tài trợ; sẽ thử lại "
-                f"({reason})."
+        error = refused.error
+        notice.attempts += 1
+        notice.last_error = error.answer
+        notice.provider_status = error.provider_status
+        notice.updated_at = now
+        if refused.target is not None:
+            notice.channel = refused.target[0].value
+            notice.address_masked = refused.target[1]
+        if refused.pdf is not None:
+            notice.letter_pdf = refused.pdf
+        if gives_up(notice.attempts, self._policy.max_attempts):
+            notice.status = DeliveryStatus.FAILED.value
+            await uow.publish(failed_event(notice, now))
+            log.warning(
+                "notifications.delivery.failed",
+                notice_id=str(notice.id),
+                attempts=notice.attempts,
+                provider_status=error.provider_status,
             )
-            notice.updated_at = now
-            await uow.commit()
+        else:
+            delay = self._policy.delivery_backoff.delay(notice.attempts)
+            notice.next_attempt_at = now + timedelta(seconds=delay)
+
+    def _wait_for_donations(self, notice: DeliveryRecord, reason: str, now: datetime) -> None:
+        notice.lookup_failures += 1
+        delay = self._policy.lookup_backoff.delay(notice.lookup_failures)
+        notice.next_attempt_at = now + timedelta(seconds=delay)
+        notice.last_error = (
+            f"Chưa lấy được thông tin liên hệ từ dịch vụ tiếp nhận tài trợ; sẽ thử lại ({reason})."
+        )
+        notice.updated_at = now
         log.info(
             "notifications.donor_lookup.waiting",
-            notice_id=str(delivery_id),
+            notice_id=str(notice.id),
             retry_in_s=delay,
             reason=reason,
         )
 
-    async def _skip(self, delivery_id: uuid.UUID, reason: SkipReason) -> None:
-        now = _now()
-        async with self._uow() as uow:
-            notice = await uow.deliveries.get(delivery_id, lock=True)
-            if notice is None or notice.status != DeliveryStatus.PENDING.value:
-                return
-            notice.status = DeliveryStatus.SKIPPED.value
-            notice.skip_reason = reason.value
-            notice.last_error = SKIP_REASONS_VI[reason]
-            notice.updated_at = now
-            await uow.commit()
-        log.info("notifications.delivery.skipped", notice_id=str(delivery_id), reason=reason.value)
+    def _skip(self, notice: DeliveryRecord, reason: SkipReason, now: datetime) -> None:
+        notice.status = DeliveryStatus.SKIPPED.value
+        notice.skip_reason = reason.value
+        notice.last_error = SKIP_REASONS_VI[reason]
+        notice.updated_at = now
+        log.info("notifications.delivery.skipped", notice_id=str(notice.id), reason=reason.value)
