@@ -16,7 +16,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import Executable, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -96,6 +96,7 @@ class EventConsumer(Generic[U]):
         self._consumer_factory = consumer_factory
         self._poll_timeout_ms = poll_timeout_ms
         self._batch_size = max(1, batch_size)
+        self._claims: dict[str, Executable] = {}
         self._stopping = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
 
@@ -284,12 +285,17 @@ class EventConsumer(Generic[U]):
             "event_type": envelope.type,
             "processed_at": datetime.now(UTC),
         }
-        dialect = session.bind.dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        result = await session.execute(
-            insert(self._tables.inbox).values(**values).on_conflict_do_nothing()
-        )
+        result = await session.execute(self._claim_statement(session.bind.dialect.name), values)
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def _claim_statement(self, dialect: str) -> Executable:
+        """INSERT … ON CONFLICT DO NOTHING into the inbox, built once (compiled once)."""
+        statement = self._claims.get(dialect)
+        if statement is None:
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            statement = insert(self._tables.inbox).on_conflict_do_nothing()
+            self._claims[dialect] = statement
+        return statement
 
     async def _dead_letter(
         self, message: ConsumerRecord[bytes, bytes], exc: BaseException, attempts: int
