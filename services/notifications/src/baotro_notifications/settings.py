@@ -30,7 +30,7 @@ class NotificationsSettings(ServiceSettings):
     smtp_starttls: bool = False
     smtp_tls: bool = False
     smtp_timeout_s: float = 15.0
-    smtp_connections: int = Field(4, ge=0)
+    smtp_connections: int = Field(8, ge=0)
     """SMTP connections kept open and reused, one message at a time each (0: a new connection
     per message). A connection the server closed meanwhile is replaced and the message sent
     again once."""
@@ -75,8 +75,10 @@ class NotificationsSettings(ServiceSettings):
     donor_lookup_backoff_max_s: float = 600.0
     dispatch_interval_s: float = 0.25
     """How often an idle dispatcher looks for due notices (a poll is one indexed query)."""
-    dispatch_batch_size: int = 20
-    dispatch_concurrency: int = 8
+    dispatch_batch_size: int = 50
+    """Notices leased, read and recorded together (one transaction each way per round)."""
+    dispatch_concurrency: int = 16
+    """Notices of a round on their way at once (donor lookup, rendering, sending)."""
     dispatch_lease_s: float = 300.0
     """A claimed notice not finished within this time (a crash) is picked up again."""
 
