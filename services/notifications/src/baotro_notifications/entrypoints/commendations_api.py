@@ -52,7 +52,6 @@ async def create_rule(body: RuleCreate, uow: Uow, principal: Admin) -> RulePubli
             rule = await service.create_rule(uow, cmd, by=principal.sub)
         except service.CommendationRefusedError as exc:
             raise _problem(exc) from exc
-        await uow.commit()
         row = await uow.commendations.rule(rule.id)
         assert row is not None
         return RulePublic.of(row)
@@ -69,7 +68,6 @@ async def evaluate(body: EvaluateRequest, uow: Uow, _operator: Operator) -> Eval
     year = body.year or datetime.now(UTC).astimezone(VIETNAM).year
     async with uow:
         ids = await service.evaluate(uow, year=year, rule_id=body.rule_id)
-        await uow.commit()
         proposed = [await uow.commendations.get(i) for i in ids]
         return EvaluateResult(
             year=year, proposed=[CommendationPublic.of(p) for p in proposed if p is not None]
@@ -136,7 +134,6 @@ async def approve(
         except service.CommendationRefusedError as exc:
             raise _problem(exc) from exc
         public = CommendationPublic.of(record)
-        await uow.commit()
     runtime.dispatcher.wake()
     return public
 
@@ -153,7 +150,6 @@ async def reject(
         except service.CommendationRefusedError as exc:
             raise _problem(exc) from exc
         public = CommendationPublic.of(record)
-        await uow.commit()
     return public
 
 

@@ -91,14 +91,15 @@ async def create_rule(uow: NotificationsUnitOfWork, cmd: NewRule, *, by: str) ->
             created_by=by,
         )
     )
+    await uow.commit()
     return rule
 
 
 async def evaluate(
     uow: NotificationsUnitOfWork, *, year: int, rule_id: uuid.UUID | None = None
 ) -> list[uuid.UUID]:
-    """Propose every donor who meets a rule of `year` (and was not proposed for it yet);
-    the new proposals' ids. `commendation.proposed` leaves through the outbox."""
+    """Propose every donor who meets a rule of `year` (and was not proposed for it yet), and
+    commit; the new proposals' ids. `commendation.proposed` leaves through the outbox."""
     now = datetime.now(UTC)
     proposed: list[uuid.UUID] = []
     for row in await uow.commendations.rules(year=year):
@@ -161,6 +162,7 @@ async def evaluate(
                     proposed_at=now,
                 )
             )
+    await uow.commit()
     return proposed
 
 
@@ -186,7 +188,7 @@ async def approve(
     number_suffix: str,
 ) -> CommendationRecord:
     """Number and render the certificate, queue the notice to the donor, and emit
-    `commendation.issued` — all in the caller's transaction."""
+    `commendation.issued` — all in one transaction, committed here."""
     record = await proposal(uow, commendation_id)
     rule_row = await uow.commendations.rule(record.rule_id)
     assert rule_row is not None
@@ -234,6 +236,7 @@ async def approve(
             issued_at=now,
         )
     )
+    await uow.commit()
     return record
 
 
@@ -245,4 +248,5 @@ async def reject(
     record.decided_at = datetime.now(UTC)
     record.decided_by = by
     record.rejection_reason = reason
+    await uow.commit()
     return record

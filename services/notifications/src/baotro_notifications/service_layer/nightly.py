@@ -42,7 +42,6 @@ class NightlyEvaluation:
         for year in years_to_evaluate(datetime.now(UTC)):
             async with self._uow() as uow:
                 proposed += len(await evaluate(uow, year=year))
-                await uow.commit()
         log.info("notifications.commendations.evaluated", proposed=proposed)
         return proposed
 
