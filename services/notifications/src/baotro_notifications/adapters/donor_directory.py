@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from time import monotonic
 from typing import Protocol
 
 import httpx
@@ -14,6 +15,8 @@ from baotro_notifications.domain.donors import Channel, DonorProfile
 from baotro_shared.web.auth import Role, TokenConfig, issue_token
 
 SERVICE_SUBJECT = "service:notifications"
+TOKEN_TTL = timedelta(minutes=5)
+TOKEN_RENEW_BEFORE = timedelta(minutes=1)
 
 
 class DonorNotFoundError(LookupError):
@@ -55,14 +58,21 @@ class HttpDonorDirectory:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._tokens = tokens
+        self._token_value = ""
+        self._token_renew_at = 0.0
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"), timeout=timeout_s, transport=transport
         )
 
     def _token(self) -> str:
-        return issue_token(
-            self._tokens, sub=SERVICE_SUBJECT, role=Role.SERVICE, ttl=timedelta(minutes=5)
-        )
+        """A 5-minute `service` token, signed anew after 4 minutes (not once per donor)."""
+        now = monotonic()
+        if now >= self._token_renew_at:
+            self._token_value = issue_token(
+                self._tokens, sub=SERVICE_SUBJECT, role=Role.SERVICE, ttl=TOKEN_TTL
+            )
+            self._token_renew_at = now + (TOKEN_TTL - TOKEN_RENEW_BEFORE).total_seconds()
+        return self._token_value
 
     async def get(self, donor_id: uuid.UUID) -> DonorProfile:
         try:
