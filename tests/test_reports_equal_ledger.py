@@ -17,13 +17,9 @@ from typing import Any
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from baotro_shared.testing.harness import RunningService, ServiceHarness
-from baotro_shared.testing.plugin import eventually
+from baotro_shared.testing.plugin import bearer, eventually
 
 Tokens = Callable[..., str]
-
-
-def _as(make_token: Tokens, role: str, sub: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token(role, None, sub=sub)}"}
 
 
 async def _ledger(
@@ -46,8 +42,8 @@ async def test_a_quarterly_report_equals_the_ledger(
 ) -> None:
     donations = await services.start("donations")
     reporting = await services.start("reporting")
-    accountant = _as(make_token, "accountant", "ke-toan@quy")
-    admin = _as(make_token, "fund_admin", "giam-doc@quy")
+    accountant = bearer(make_token, "accountant", sub="ke-toan@quy")
+    admin = bearer(make_token, "fund_admin", sub="giam-doc@quy")
     gifts: list[dict[str, Any]] = [
         {"channel": "cash", "amount": 4_000_000, "received_on": "2025-12-15"},
         {"channel": "cash", "amount": 1_250_000, "received_on": "2026-04-05"},

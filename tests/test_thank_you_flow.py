@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from baotro_shared.broker_process import free_port
 from baotro_shared.mail_sink import MailSink
 from baotro_shared.testing.harness import RunningService, ServiceHarness
-from baotro_shared.testing.plugin import eventually
+from baotro_shared.testing.plugin import bearer, eventually
 
 Tokens = Callable[..., str]
 
@@ -56,15 +56,11 @@ class ServedOverHttp:
             await self._task
 
 
-def _as(make_token: Tokens, role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token(role, None, sub=f'{role}@quy')}"}
-
-
 async def test_a_recorded_gift_is_thanked_once_by_email_with_the_amount_in_words(
     services: ServiceHarness, make_token: Tokens, mail: MailSink
 ) -> None:
     donations = await services.start("donations")
-    accountant = _as(make_token, "accountant")
+    accountant = bearer(make_token, "accountant", sub="accountant@quy")
     async with ServedOverHttp(donations) as donations_http:
         notifications = await services.start(
             "notifications",
@@ -117,7 +113,9 @@ async def test_a_recorded_gift_is_thanked_once_by_email_with_the_amount_in_words
 
         async def recorded() -> list[dict[str, Any]] | None:
             response = await notifications.client.get(
-                "/v1/deliveries", params={"status": "sent"}, headers=_as(make_token, "auditor")
+                "/v1/deliveries",
+                params={"status": "sent"},
+                headers=bearer(make_token, "auditor", sub="auditor@quy"),
             )
             items: list[dict[str, Any]] = response.json()["items"]
             return items or None
@@ -133,7 +131,7 @@ async def test_a_units_pledge_gifts_are_thanked_once_as_a_summary(
     services: ServiceHarness, make_token: Tokens, mail: MailSink
 ) -> None:
     donations = await services.start("donations")
-    staff = _as(make_token, "fund_admin")
+    staff = bearer(make_token, "fund_admin", sub="fund_admin@quy")
     async with ServedOverHttp(donations) as donations_http:
         await services.start(
             "notifications",

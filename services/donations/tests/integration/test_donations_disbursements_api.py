@@ -21,15 +21,11 @@ from baotro_shared.events.contracts.donations import DisbursementMade
 from baotro_shared.events.contracts.registry import SupportItemData, SupportPlanned
 from baotro_shared.events.envelope import Envelope
 from baotro_shared.testing.harness import RunningService, ServiceHarness
-from baotro_shared.testing.plugin import eventually
+from baotro_shared.testing.plugin import bearer, eventually
 
 Tokens = Callable[..., str]
 DAY = "2026-11-20"
 COMMUNE = "14797"
-
-
-def _as(make_token: Tokens, role: str, sub: str, communes: list[str] | None = None) -> Any:
-    return {"Authorization": f"Bearer {make_token(role, communes, sub=sub)}"}
 
 
 class Fund:
@@ -38,12 +34,12 @@ class Fund:
     def __init__(self, service: RunningService, make_token: Tokens) -> None:
         self.service = service
         self.client = service.client
-        self.accountant = _as(make_token, "accountant", "ke-toan@quy")
-        self.accountant_2 = _as(make_token, "accountant", "ke-toan-2@quy")
-        self.admin = _as(make_token, "fund_admin", "giam-doc@quy")
-        self.admin_as_requester = _as(make_token, "fund_admin", "ke-toan@quy")
-        self.auditor = _as(make_token, "auditor", "kiem-toan@so-tai-chinh")
-        self.case_worker = _as(make_token, "case_worker", "can-bo@xa")
+        self.accountant = bearer(make_token, "accountant", sub="ke-toan@quy")
+        self.accountant_2 = bearer(make_token, "accountant", sub="ke-toan-2@quy")
+        self.admin = bearer(make_token, "fund_admin", sub="giam-doc@quy")
+        self.admin_as_requester = bearer(make_token, "fund_admin", sub="ke-toan@quy")
+        self.auditor = bearer(make_token, "auditor", sub="kiem-toan@so-tai-chinh")
+        self.case_worker = bearer(make_token, "case_worker", sub="can-bo@xa")
 
     async def give(self, amount: int, restriction: tuple[str, str] | None = None) -> None:
         body: dict[str, Any] = {"channel": "cash", "amount": amount, "received_on": DAY}
@@ -262,7 +258,7 @@ async def test_concurrent_approvals_never_spend_more_than_the_restriction_has(
     await fund.give(10_000_000)
     restricted = {"restriction": {"kind": "appeal", "id": appeal}}
     first, second = [await fund.asked(**restricted) for _ in range(2)]
-    deputy = _as(make_token, "fund_admin", "pho-giam-doc@quy")
+    deputy = bearer(make_token, "fund_admin", sub="pho-giam-doc@quy")
 
     answers = await asyncio.gather(
         fund.approve(first["id"]),
@@ -317,7 +313,7 @@ async def test_commune_staff_see_and_ask_only_in_their_communes(
     fund = await _fund(services, make_token)
     theirs = await fund.asked(commune_code=COMMUNE)
     other = await fund.asked(commune_code="16012")
-    local = _as(make_token, "accountant", "ke-toan-xa@hac-thanh", [COMMUNE])
+    local = bearer(make_token, "accountant", [COMMUNE], sub="ke-toan-xa@hac-thanh")
 
     outside = await fund.ask(headers=local, commune_code="16012")
     assert outside.status_code == 403

@@ -21,24 +21,21 @@ from baotro_donations.service_layer.donation_handlers import (
 )
 from baotro_donations.settings import DonationsSettings
 from baotro_shared.testing.harness import RunningService, ServiceHarness
+from baotro_shared.testing.plugin import bearer
 
 Tokens = Callable[..., str]
 APPEAL = str(uuid.uuid4())
 DAY = "2026-11-20"
 
 
-def _as(make_token: Tokens, role: str, sub: str = "ke-toan@quy") -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token(role, None, sub=sub)}"}
-
-
 class Books:
     def __init__(self, service: RunningService, make_token: Tokens) -> None:
         self.service = service
         self.client = service.client
-        self.accountant = _as(make_token, "accountant")
-        self.admin = _as(make_token, "fund_admin", "admin@quy")
-        self.auditor = _as(make_token, "auditor", "kiem-toan@so-tai-chinh")
-        self.case_worker = _as(make_token, "case_worker", "worker@hac-thanh")
+        self.accountant = bearer(make_token, "accountant", sub="ke-toan@quy")
+        self.admin = bearer(make_token, "fund_admin", sub="admin@quy")
+        self.auditor = bearer(make_token, "auditor", sub="kiem-toan@so-tai-chinh")
+        self.case_worker = bearer(make_token, "case_worker", sub="worker@hac-thanh")
 
     async def give(self, headers: dict[str, str] | None = None, **body: Any) -> Any:
         payload = {"channel": "cash", "received_on": DAY, **body}

@@ -24,6 +24,7 @@ from baotro_donations.service_layer.party_handlers import (
 from baotro_donations.settings import DonationsSettings
 from baotro_shared.events.contracts.donations import TargetKind
 from baotro_shared.testing.harness import RunningService, ServiceHarness
+from baotro_shared.testing.plugin import bearer
 
 Tokens = Callable[..., str]
 EMAIL = "an.nguyen@example.com"
@@ -33,21 +34,17 @@ ACCOUNT = "0011001932418"
 PERSONAL = (EMAIL, PHONE, "912345678", "Lê Lợi", ACCOUNT, "1932418")
 
 
-def _as(make_token: Tokens, role: str, sub: str | None = None) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token(role, None, sub=sub or f'{role}@quy')}"}
-
-
 class Desk:
     """The fund's staff at the donations service."""
 
     def __init__(self, service: RunningService, make_token: Tokens) -> None:
         self.service = service
         self.client = service.client
-        self.accountant = _as(make_token, "accountant")
-        self.admin = _as(make_token, "fund_admin")
-        self.auditor = _as(make_token, "auditor")
-        self.machine = _as(make_token, "service", "service:notifications")
-        self.case_worker = _as(make_token, "case_worker")
+        self.accountant = bearer(make_token, "accountant", sub="accountant@quy")
+        self.admin = bearer(make_token, "fund_admin", sub="fund_admin@quy")
+        self.auditor = bearer(make_token, "auditor", sub="auditor@quy")
+        self.machine = bearer(make_token, "service", sub="service:notifications")
+        self.case_worker = bearer(make_token, "case_worker", sub="case_worker@quy")
 
     async def created(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         response = await self.client.post(path, json=body, headers=self.accountant)

@@ -13,14 +13,11 @@ import httpx
 import pypdf
 
 from baotro_shared.testing.harness import RunningService, ServiceHarness
+from baotro_shared.testing.plugin import bearer
 
 Tokens = Callable[..., str]
 DAY = "2026-11-20"
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
-
-
-def _as(make_token: Tokens, role: str, sub: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token(role, None, sub=sub)}"}
 
 
 class Desk:
@@ -28,10 +25,10 @@ class Desk:
 
     def __init__(self, service: RunningService, make_token: Tokens) -> None:
         self.client = service.client
-        self.accountant = _as(make_token, "accountant", "ke-toan@quy")
-        self.admin = _as(make_token, "fund_admin", "admin@quy")
-        self.auditor = _as(make_token, "auditor", "kiem-toan@so-tai-chinh")
-        self.case_worker = _as(make_token, "case_worker", "worker@hac-thanh")
+        self.accountant = bearer(make_token, "accountant", sub="ke-toan@quy")
+        self.admin = bearer(make_token, "fund_admin", sub="admin@quy")
+        self.auditor = bearer(make_token, "auditor", sub="kiem-toan@so-tai-chinh")
+        self.case_worker = bearer(make_token, "case_worker", sub="worker@hac-thanh")
 
     async def given(self, **body: Any) -> dict[str, Any]:
         payload = {"channel": "cash", "received_on": DAY, **body}

@@ -22,16 +22,12 @@ from baotro_shared.events.catalogue import CATALOGUE
 from baotro_shared.events.contracts.registry import AppealPublished, SponsorshipStarted
 from baotro_shared.events.envelope import Envelope
 from baotro_shared.testing.harness import RunningService, ServiceHarness
-from baotro_shared.testing.plugin import eventually
+from baotro_shared.testing.plugin import bearer, eventually
 from baotro_shared.vietqr import AGRIBANK_BIN, parse_payload
 from baotro_shared.web.auth import Principal, Role
 
 Tokens = Callable[..., str]
 AGRIBANK_DIGITS = "3500431101000909"
-
-
-def _as(make_token: Tokens, role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token(role, None, sub=f'{role}@quy')}"}
 
 
 async def _outbox(service: RunningService) -> list[dict[str, object]]:
@@ -78,12 +74,18 @@ async def test_staff_issue_a_code_once_per_target_with_a_vietqr_payload(
 
     assert (await client.post("/v1/payment-codes", json=body)).status_code == 401
     refused = await client.post(
-        "/v1/payment-codes", json=body, headers=_as(make_token, "case_worker")
+        "/v1/payment-codes",
+        json=body,
+        headers=bearer(make_token, "case_worker", sub="case_worker@quy"),
     )
     assert refused.status_code == 403
     assert refused.headers["content-type"].startswith("application/problem+json")
 
-    first = await client.post("/v1/payment-codes", json=body, headers=_as(make_token, "accountant"))
+    first = await client.post(
+        "/v1/payment-codes",
+        json=body,
+        headers=bearer(make_token, "accountant", sub="accountant@quy"),
+    )
     assert first.status_code == 201, first.text
     issued = first.json()
     code = issued["code"]
@@ -106,14 +108,20 @@ async def test_staff_issue_a_code_once_per_target_with_a_vietqr_payload(
     )
     assert issued["created"] is True
 
-    again = await client.post("/v1/payment-codes", json=body, headers=_as(make_token, "fund_admin"))
+    again = await client.post(
+        "/v1/payment-codes",
+        json=body,
+        headers=bearer(make_token, "fund_admin", sub="fund_admin@quy"),
+    )
     assert again.status_code == 201, again.text
     assert again.json()["code"] == code
     assert again.json()["created"] is False
     assert [e["code"] for e in await _outbox(donations)] == [code]
 
     unknown_fund = await client.post(
-        "/v1/payment-codes", json={**body, "fund": "XX"}, headers=_as(make_token, "accountant")
+        "/v1/payment-codes",
+        json={**body, "fund": "XX"},
+        headers=bearer(make_token, "accountant", sub="accountant@quy"),
     )
     assert unknown_fund.status_code == 422
     assert "XX" in unknown_fund.json()["detail"]
@@ -128,7 +136,7 @@ async def test_anyone_reads_a_code_and_its_qr_images(
     created = await client.post(
         "/v1/payment-codes",
         json={"target_kind": "sponsorship", "target_id": sponsorship_id},
-        headers=_as(make_token, "service"),
+        headers=bearer(make_token, "service", sub="service@quy"),
     )
     assert created.status_code == 201, created.text
     code = created.json()["code"]

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import text
 
 from baotro_shared.testing.harness import RunningService, ServiceHarness
+from baotro_shared.testing.plugin import bearer
 
 HAC_THANH = "14797"
 QUANG_PHU = "16522"
@@ -56,19 +57,15 @@ PUBLIC_FIELDS = {
 Tokens = Callable[..., str]
 
 
-def _as(make_token: Tokens, role: str, communes: list[str] | None, sub: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token(role, communes, sub=sub)}"}
-
-
 class Fund:
     """The people of one test: a case worker of Hạc Thành and two province supervisors."""
 
     def __init__(self, registry: RunningService, make_token: Tokens) -> None:
         self.registry = registry
         self.client = registry.client
-        self.worker = _as(make_token, "case_worker", [HAC_THANH], "worker@hac-thanh")
-        self.supervisor = _as(make_token, "supervisor", None, "supervisor@quy")
-        self.other_supervisor = _as(make_token, "supervisor", None, "supervisor2@quy")
+        self.worker = bearer(make_token, "case_worker", [HAC_THANH], sub="worker@hac-thanh")
+        self.supervisor = bearer(make_token, "supervisor", sub="supervisor@quy")
+        self.other_supervisor = bearer(make_token, "supervisor", sub="supervisor2@quy")
 
     async def child(self, **override: Any) -> str:
         response = await self.client.post(
@@ -195,7 +192,7 @@ async def test_an_approved_appeal_is_published_anonymised_on_the_public_portal(
 
     staff = await fund.client.get(f"/v1/appeals/{appeal['id']}", headers=fund.worker)
     assert staff.json()["review_comment"] == "Đồng ý đăng"
-    admin = _as(make_token, "fund_admin", None, "admin@quy")
+    admin = bearer(make_token, "fund_admin", sub="admin@quy")
     as_admin = await fund.client.get(f"/v1/appeals/{appeal['id']}", headers=admin)
     assert as_admin.json()["review_comment"] is None  # may name the child: PII roles only
     async with fund.registry.runtime.engine.connect() as conn:
@@ -304,8 +301,8 @@ async def test_appeals_outside_the_caller_s_communes_are_invisible_and_untouchab
 ) -> None:
     fund = await _fund(services, make_token)
     appeal_id, _, _ = await fund.published()
-    outsider = _as(make_token, "case_worker", [QUANG_PHU], "worker@quang-phu")
-    outside_supervisor = _as(make_token, "supervisor", [QUANG_PHU], "supervisor@quang-phu")
+    outsider = bearer(make_token, "case_worker", [QUANG_PHU], sub="worker@quang-phu")
+    outside_supervisor = bearer(make_token, "supervisor", [QUANG_PHU], sub="supervisor@quang-phu")
 
     read = await fund.client.get(f"/v1/appeals/{appeal_id}", headers=outsider)
     assert read.status_code == 404
@@ -318,10 +315,10 @@ async def test_appeals_outside_the_caller_s_communes_are_invisible_and_untouchab
     staff_case = (await fund.client.get("/v1/appeals", headers=fund.worker)).json()["items"][0]
     draft = await fund.draft(staff_case["case_id"], headers=outsider)
     assert draft.status_code == 404
-    accountant = _as(make_token, "accountant", None, "ke-toan@quy")
+    accountant = bearer(make_token, "accountant", sub="ke-toan@quy")
     assert (await fund.client.get("/v1/appeals", headers=accountant)).status_code == 403
     assert (await fund.client.get("/v1/appeals")).status_code == 401
-    auditor = _as(make_token, "auditor", None, "kiem-toan@quy")
+    auditor = bearer(make_token, "auditor", sub="kiem-toan@quy")
     assert (await fund.client.get("/v1/appeals", headers=auditor)).json()["total"] == 1
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import text
 
 from baotro_shared.testing.harness import RunningService, ServiceHarness
+from baotro_shared.testing.plugin import bearer
 
 HAC_THANH = "14797"
 QUANG_PHU = "16522"
@@ -19,22 +20,18 @@ TODAY = date.today().isoformat()
 Token = Callable[..., str]
 
 
-def _as(make_token: Token, role: str, communes: list[str] | None, sub: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token(role, communes, sub=sub)}"}
-
-
 class Actors:
     """The people of one commune's case work, each with their own identity."""
 
     def __init__(self, make_token: Token) -> None:
-        self.worker = _as(make_token, "case_worker", [HAC_THANH], "can-bo-hac-thanh")
-        self.worker_qp = _as(make_token, "case_worker", [QUANG_PHU], "can-bo-quang-phu")
-        self.supervisor = _as(make_token, "supervisor", None, "giam-sat-tinh")
-        self.supervisor_2 = _as(make_token, "supervisor", None, "giam-sat-tinh-2")
-        self.supervisor_qp = _as(make_token, "supervisor", [QUANG_PHU], "giam-sat-quang-phu")
-        self.auditor = _as(make_token, "auditor", None, "kiem-toan")
-        self.admin = _as(make_token, "fund_admin", None, "quan-tri")
-        self.accountant = _as(make_token, "accountant", None, "ke-toan")
+        self.worker = bearer(make_token, "case_worker", [HAC_THANH], sub="can-bo-hac-thanh")
+        self.worker_qp = bearer(make_token, "case_worker", [QUANG_PHU], sub="can-bo-quang-phu")
+        self.supervisor = bearer(make_token, "supervisor", sub="giam-sat-tinh")
+        self.supervisor_2 = bearer(make_token, "supervisor", sub="giam-sat-tinh-2")
+        self.supervisor_qp = bearer(make_token, "supervisor", [QUANG_PHU], sub="giam-sat-quang-phu")
+        self.auditor = bearer(make_token, "auditor", sub="kiem-toan")
+        self.admin = bearer(make_token, "fund_admin", sub="quan-tri")
+        self.accountant = bearer(make_token, "accountant", sub="ke-toan")
 
 
 async def _ok(response: Any, status: int = 200) -> Any:

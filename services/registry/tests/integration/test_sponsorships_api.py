@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import text
 
 from baotro_shared.testing.harness import RunningService, ServiceHarness
+from baotro_shared.testing.plugin import bearer
 
 HAC_THANH = "14797"
 QUANG_PHU = "16522"
@@ -40,16 +41,12 @@ SECRETS = (
 Tokens = Callable[..., str]
 
 
-def _as(make_token: Tokens, role: str, communes: list[str] | None, sub: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token(role, communes, sub=sub)}"}
-
-
 class Fund:
     def __init__(self, registry: RunningService, make_token: Tokens) -> None:
         self.registry = registry
         self.client = registry.client
-        self.worker = _as(make_token, "case_worker", [HAC_THANH], "worker@hac-thanh")
-        self.admin = _as(make_token, "fund_admin", None, "admin@quy")
+        self.worker = bearer(make_token, "case_worker", [HAC_THANH], sub="worker@hac-thanh")
+        self.admin = bearer(make_token, "fund_admin", sub="admin@quy")
 
     async def child(self, **override: Any) -> str:
         response = await self.client.post(
@@ -264,9 +261,9 @@ async def test_roles_and_area_scope_of_sponsorships(
 ) -> None:
     fund = await _fund(services, make_token)
     child_id = await fund.child()
-    outsider = _as(make_token, "case_worker", [QUANG_PHU], "worker@quang-phu")
-    auditor = _as(make_token, "auditor", None, "kiem-toan@quy")
-    accountant = _as(make_token, "accountant", None, "ke-toan@quy")
+    outsider = bearer(make_token, "case_worker", [QUANG_PHU], sub="worker@quang-phu")
+    auditor = bearer(make_token, "auditor", sub="kiem-toan@quy")
+    accountant = bearer(make_token, "accountant", sub="ke-toan@quy")
 
     assert (await fund.hold(child_id, ALICE, headers=outsider)).status_code == 404
     assert (await fund.hold(child_id, ALICE, headers=auditor)).status_code == 403

@@ -107,12 +107,23 @@ def make_token(token_config: TokenConfig) -> Callable[..., str]:
     return _make
 
 
+def bearer(
+    make_token: Callable[..., str],
+    role: Role | str,
+    communes: list[str] | None = None,
+    *,
+    sub: str = "tester",
+) -> dict[str, str]:
+    """The Authorization header of a test token for `role` (and `communes`), as `sub`."""
+    return {"Authorization": f"Bearer {make_token(role, communes, sub=sub)}"}
+
+
 @pytest.fixture(scope="session")
 def auth_header(make_token: Callable[..., str]) -> Callable[..., dict[str, str]]:
     def _header(
         role: Role | str, communes: list[str] | None = None, sub: str = "tester"
     ) -> dict[str, str]:
-        return {"Authorization": f"Bearer {make_token(role, communes, sub=sub)}"}
+        return bearer(make_token, role, communes, sub=sub)
 
     return _header
 
