@@ -1,6 +1,7 @@
 """A stand-in for the donations service's donors API, for the notifications benchmark.
 
-`GET /v1/donors/{id}` answers every id with a realistic donor derived from the id itself (so
+`GET /v1/donors/{id}` (and `POST /v1/donors/lookup` for many ids) answers every id with a
+realistic donor derived from the id itself (so
 this process and the bench share no state): the body of /tmp/team/interfaces.md — a person
 (or, one in ten, an enterprise) with a Vietnamese name and salutation, an e-mail address, a
 phone, an address, `preferred_channel` "email", a bank account (which no letter may show).
@@ -85,8 +86,7 @@ def create_app() -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/v1/donors/{donor_id}", response_model=None)
-    async def donor(donor_id: uuid.UUID, request: Request) -> Response:
+    def refusal(request: Request) -> Response | None:
         bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
         try:
             principal = decode_token(tokens, bearer)
@@ -94,7 +94,17 @@ def create_app() -> FastAPI:
             return JSONResponse({"status": 401}, status_code=401)
         if principal.role is not Role.SERVICE:
             return JSONResponse({"status": 403}, status_code=403)
-        return JSONResponse(donor_body(donor_id))
+        return None
+
+    @app.get("/v1/donors/{donor_id}", response_model=None)
+    async def donor(donor_id: uuid.UUID, request: Request) -> Response:
+        return refusal(request) or JSONResponse(donor_body(donor_id))
+
+    @app.post("/v1/donors/lookup", response_model=None)
+    async def donors(request: Request) -> Response:
+        ids = [uuid.UUID(i) for i in (await request.json())["ids"]]
+        found = {"items": [donor_body(i) for i in dict.fromkeys(ids)], "missing": []}
+        return refusal(request) or JSONResponse(found)
 
     return app
 

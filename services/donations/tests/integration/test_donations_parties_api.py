@@ -538,3 +538,37 @@ async def test_roles_write_read_and_refuse(services: ServiceHarness, make_token:
             await desk.client.post("/v1/campaigns", json=campaign_body, headers=headers)
         ).status_code == 403
     assert (await desk.client.post("/v1/donors", json=body, headers=desk.admin)).status_code == 201
+
+
+async def test_several_donors_are_read_at_once_and_the_unknown_ones_named(
+    services: ServiceHarness, make_token: Tokens
+) -> None:
+    desk = await _desk(services, make_token)
+    first = await desk.donor(
+        display_name="Nguyễn Văn An",
+        email=EMAIL,
+        bank_accounts=[{"number": "0011.0019.32418", "bank_bin": "970436"}],
+    )
+    second = await desk.donor(kind="unit", display_name="Sở Y tế tỉnh Thanh Hóa", phone=PHONE)
+    unknown = str(uuid.uuid4())
+
+    found = await desk.client.post(
+        "/v1/donors/lookup",
+        json={"ids": [first["id"], unknown, second["id"], first["id"]]},
+        headers=desk.machine,
+    )
+    refused = await desk.client.post(
+        "/v1/donors/lookup", json={"ids": [first["id"]]}, headers=desk.case_worker
+    )
+    too_many = await desk.client.post(
+        "/v1/donors/lookup",
+        json={"ids": [str(uuid.uuid4()) for _ in range(201)]},
+        headers=desk.machine,
+    )
+
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert sorted(body["items"], key=lambda d: d["display_name"]) == [first, second]
+    assert body["missing"] == [unknown]
+    assert refused.status_code == 403
+    assert too_many.status_code == 422

@@ -69,7 +69,8 @@ class LocalHttpServer:
 
 @dataclass
 class DonorsApi:
-    """The donors API of the donations service, as agreed (GET /v1/donors/{id})."""
+    """The donors API of the donations service, as agreed (`GET /v1/donors/{id}`, and
+    `POST /v1/donors/lookup` for the donors of a dispatch round)."""
 
     donors: dict[str, dict[str, Any]] = field(default_factory=dict)
     down: bool = False
@@ -101,17 +102,36 @@ class DonorsApi:
         app = FastAPI()
         tokens = TokenConfig(DEVELOPMENT_SIGNING_KEY, "baotro", "baotro")
 
-        @app.get("/v1/donors/{donor_id}")
-        async def donor(donor_id: str, request: Request) -> JSONResponse:
+        def refusal(request: Request) -> JSONResponse | None:
             self.calls += 1
             if self.down:
                 return JSONResponse({"detail": "maintenance"}, status_code=503)
             bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
             self.roles_seen.append(decode_token(tokens, bearer).role.value)
+            return None
+
+        @app.get("/v1/donors/{donor_id}")
+        async def donor(donor_id: str, request: Request) -> JSONResponse:
+            refused = refusal(request)
+            if refused is not None:
+                return refused
             body = self.donors.get(donor_id)
             if body is None:
                 return JSONResponse({"status": 404}, status_code=404)
             return JSONResponse(body)
+
+        @app.post("/v1/donors/lookup")
+        async def donors(request: Request) -> JSONResponse:
+            refused = refusal(request)
+            if refused is not None:
+                return refused
+            ids = list(dict.fromkeys((await request.json())["ids"]))
+            return JSONResponse(
+                {
+                    "items": [self.donors[i] for i in ids if i in self.donors],
+                    "missing": [i for i in ids if i not in self.donors],
+                }
+            )
 
         return app
 

@@ -181,13 +181,31 @@ class PartyRepository:
         record = await self.session.get(DonorRecord, donor_id, with_for_update=lock)
         if record is None:
             return None
+        return (await self._donors_of([record]))[0]
+
+    async def donors(self, donor_ids: list[uuid.UUID]) -> list[Donor]:
+        """The donors of `donor_ids` that exist (two queries whatever their number)."""
+        if not donor_ids:
+            return []
+        records = (
+            await self.session.scalars(select(DonorRecord).where(DonorRecord.id.in_(donor_ids)))
+        ).all()
+        return await self._donors_of(list(records))
+
+    async def _donors_of(self, records: list[DonorRecord]) -> list[Donor]:
         rows = (
             await self.session.scalars(
                 select(DonorBankAccountRecord)
-                .where(DonorBankAccountRecord.donor_id == donor_id)
-                .order_by(DonorBankAccountRecord.position)
+                .where(DonorBankAccountRecord.donor_id.in_([r.id for r in records]))
+                .order_by(DonorBankAccountRecord.donor_id, DonorBankAccountRecord.position)
             )
         ).all()
+        accounts: dict[uuid.UUID, list[DonorBankAccountRecord]] = {}
+        for row in rows:
+            accounts.setdefault(row.donor_id, []).append(row)
+        return [self._donor(record, accounts.get(record.id, [])) for record in records]
+
+    def _donor(self, record: DonorRecord, account_rows: list[DonorBankAccountRecord]) -> Donor:
         open_ = self.cipher.decrypt
         accounts = tuple(
             KnownBankAccount(
@@ -196,7 +214,7 @@ class PartyRepository:
                 bank_bin=a.bank_bin,
                 bank_name=a.bank_name,
             )
-            for a in rows
+            for a in account_rows
         )
         contact = Contact(
             email=open_(record.email_enc, context=_context("donors", record.id, "email")),

@@ -37,6 +37,8 @@ from baotro_donations.entrypoints.parties_schemas import (
     DonorListItem,
     DonorPage,
     DonorPublic,
+    DonorsFound,
+    DonorsLookup,
     DonorUpdate,
     PledgeCreate,
     PledgeOut,
@@ -160,6 +162,18 @@ async def search_donors(
         for d in found
     ]
     return DonorPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.post("/donors/lookup", response_model=DonorsFound, tags=["donors"])
+async def lookup_donors(body: DonorsLookup, uow: Uow, _principal: Reader) -> DonorsFound:
+    """Nhiều hồ sơ nhà tài trợ một lần (tối đa 200), kể cả thông tin liên hệ (chỉ trong nội
+    bộ: dịch vụ gửi thư cảm ơn hỏi một lượt thư một lần thay vì từng người)."""
+    found = await handlers.get_donors(uow, body.ids)
+    known = {d.id for d in found}
+    return DonorsFound(
+        items=[_donor_out(d) for d in found],
+        missing=[i for i in dict.fromkeys(body.ids) if i not in known],
+    )
 
 
 @router.get("/donors/{donor_id}", response_model=DonorPublic, tags=["donors"])

@@ -97,6 +97,18 @@ class DonorListItem(BaseModel):
     anonymous: bool
 
 
+class DonorsLookup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=200)
+
+
+class DonorsFound(BaseModel):
+    items: list[DonorPublic]
+    missing: list[uuid.UUID]
+    """Asked for, but unknown here."""
+
+
 class DonorPage(BaseModel):
     items: list[DonorListItem]
     total: int

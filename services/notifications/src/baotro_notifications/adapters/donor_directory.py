@@ -1,5 +1,7 @@
-"""Donors' names, preferences and contact details, asked of the donations service
-(`GET /v1/donors/{id}`) with a short-lived `service` token at the moment a notice is sent."""
+"""Donors' names, preferences and contact details, asked of the donations service with a
+short-lived `service` token at the moment a notice is sent: one donor
+(`GET /v1/donors/{id}`), or the donors of a dispatch round at once
+(`POST /v1/donors/lookup`, up to 200 per request)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,13 @@ class DonorLookupError(RuntimeError):
 class DonorDirectory(Protocol):
     async def get(self, donor_id: uuid.UUID) -> DonorProfile: ...
 
+    async def get_many(self, donor_ids: list[uuid.UUID]) -> dict[uuid.UUID, DonorProfile]:
+        """The donors known to donations (the unknown ones are absent)."""
+        ...
+
+
+LOOKUP_MAX = 200
+
 
 class _DonorBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -44,6 +53,12 @@ class _DonorBody(BaseModel):
     address: str | None = None
     preferred_channel: str | None = None
     opted_out: bool = False
+
+
+class _DonorsFound(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    items: list[_DonorBody]
 
 
 class HttpDonorDirectory:
@@ -89,19 +104,45 @@ class HttpDonorDirectory:
             body = _DonorBody.model_validate_json(response.content)
         except ValidationError as exc:
             raise DonorLookupError("donations answered an unreadable donor") from exc
-        preferred = body.preferred_channel
-        return DonorProfile(
-            id=body.id,
-            kind=body.kind,
-            display_name=body.display_name,
-            salutation=body.salutation,
-            anonymous=body.anonymous,
-            email=body.email or None,
-            phone=body.phone or None,
-            address=body.address or None,
-            preferred_channel=Channel(preferred) if preferred in set(Channel) else None,
-            opted_out=body.opted_out,
-        )
+        return _profile(body)
+
+    async def get_many(self, donor_ids: list[uuid.UUID]) -> dict[uuid.UUID, DonorProfile]:
+        unique = list(dict.fromkeys(donor_ids))
+        found: dict[uuid.UUID, DonorProfile] = {}
+        for start in range(0, len(unique), LOOKUP_MAX):
+            chunk = unique[start : start + LOOKUP_MAX]
+            try:
+                response = await self._client.post(
+                    "/v1/donors/lookup",
+                    json={"ids": [str(i) for i in chunk]},
+                    headers={"Authorization": f"Bearer {self._token()}"},
+                )
+            except httpx.HTTPError as exc:
+                raise DonorLookupError(f"donations unreachable: {type(exc).__name__}") from exc
+            if response.status_code != 200:
+                raise DonorLookupError(f"donations answered {response.status_code}")
+            try:
+                items = _DonorsFound.model_validate_json(response.content).items
+            except ValidationError as exc:
+                raise DonorLookupError("donations answered unreadable donors") from exc
+            found.update((body.id, _profile(body)) for body in items)
+        return found
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+def _profile(body: _DonorBody) -> DonorProfile:
+    preferred = body.preferred_channel
+    return DonorProfile(
+        id=body.id,
+        kind=body.kind,
+        display_name=body.display_name,
+        salutation=body.salutation,
+        anonymous=body.anonymous,
+        email=body.email or None,
+        phone=body.phone or None,
+        address=body.address or None,
+        preferred_channel=Channel(preferred) if preferred in set(Channel) else None,
+        opted_out=body.opted_out,
+    )

@@ -2,8 +2,9 @@
 
 Each round closes the unit summaries whose quiet period has passed (at most once a second),
 then in one transaction leases a batch of due notices and reads what each letter says (own
-records). Then, several at a time, for each notice: asks the donations service for the donor's
-name, preferences and contact details, chooses the channel, renders and sends. The outcomes
+records), and asks the donations service for the donors' names, preferences and contact
+details in one request. Then, several at a time, for each notice: chooses the channel, renders
+and sends. The outcomes
 of the round (and `notice.sent` / `notice.failed` through the outbox) are recorded in one
 transaction; should that fail, each outcome is recorded in its own, so a letter that went out
 is never left looking unsent. Contact details live only in memory during the send.
@@ -23,15 +24,12 @@ import structlog
 
 from baotro_notifications.adapters.channels import ChannelSenders, DeliveryError
 from baotro_notifications.adapters.delivery_repository import new_delivery
-from baotro_notifications.adapters.donor_directory import (
-    DonorDirectory,
-    DonorLookupError,
-    DonorNotFoundError,
-)
+from baotro_notifications.adapters.donor_directory import DonorDirectory, DonorLookupError
 from baotro_notifications.adapters.letter_renderer import LetterRenderer
 from baotro_notifications.adapters.orm_deliveries import DeliveryRecord
 from baotro_notifications.domain.donors import (
     Channel,
+    DonorProfile,
     addressee,
     choose_channel,
     international_phone,
@@ -120,6 +118,10 @@ def scrub(answer: str, address: str, masked: str) -> str:
     return answer
 
 
+def _skipped(facts: LetterFacts | SkipReason) -> bool:
+    return isinstance(facts, SkipReason)
+
+
 SUMMARY_CHECK_INTERVAL_S = 1.0
 """Quiet periods last days: looking for quiet unit summaries once a second is plenty."""
 
@@ -174,11 +176,12 @@ class Dispatcher:
         due = await self._claim()
         if not due:
             return 0
+        donors = await self._donors_of(due)
         gate = asyncio.Semaphore(self._policy.concurrency)
 
         async def one(notice: _Due) -> _Outcome:
             async with gate:
-                return await self._attempt_safely(notice)
+                return await self._attempt_safely(notice, donors)
 
         outcomes = await asyncio.gather(*(one(notice) for notice in due))
         await self._record(
@@ -224,28 +227,40 @@ class Dispatcher:
             await uow.commit()
         return due
 
-    async def _attempt_safely(self, notice: _Due) -> _Outcome:
+    async def _donors_of(self, due: list[_Due]) -> dict[uuid.UUID, DonorProfile] | str:
+        """The donors of a round's letters, asked of donations in one request; why not, when
+        donations cannot answer now (the round's notices then wait and retry)."""
+        ids = [n.donor_id for n in due if n.donor_id is not None and not _skipped(n.facts)]
+        if not ids:
+            return {}
         try:
-            return await self._attempt(notice)
+            return await self._directory.get_many(ids)
+        except DonorLookupError as exc:
+            return str(exc)
+
+    async def _attempt_safely(
+        self, notice: _Due, donors: dict[uuid.UUID, DonorProfile] | str
+    ) -> _Outcome:
+        try:
+            return await self._attempt(notice, donors)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.exception("notifications.delivery.crashed", notice_id=str(notice.id))
             return _Refused(None, DeliveryError(f"lỗi nội bộ: {type(exc).__name__}"), None)
 
-    async def _attempt(self, notice: _Due) -> _Outcome:
-        """Find the donor, choose the channel, render and send one notice."""
+    async def _attempt(self, notice: _Due, donors: dict[uuid.UUID, DonorProfile] | str) -> _Outcome:
+        """Choose the channel for the donor, render and send one notice."""
         facts = notice.facts
         if isinstance(facts, SkipReason):
             return facts
         if notice.donor_id is None:
             return SkipReason.NO_DONOR
-        try:
-            donor = await self._directory.get(notice.donor_id)
-        except DonorNotFoundError:
+        if isinstance(donors, str):
+            return _Waiting(donors)
+        donor = donors.get(notice.donor_id)
+        if donor is None:
             return SkipReason.DONOR_UNKNOWN
-        except DonorLookupError as exc:
-            return _Waiting(str(exc))
         if donor.opted_out:
             return SkipReason.OPTED_OUT
         channel = choose_channel(donor, self._senders.available)

@@ -3,6 +3,7 @@ donor), renewed before it expires; answers mapped to profiles and lookup errors.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -95,4 +96,43 @@ async def test_answers_other_than_ok_are_lookup_errors(status: int, error: type[
 
     with pytest.raises(error):
         await directory.get(uuid.uuid4())
+    await directory.aclose()
+
+
+async def test_many_donors_are_asked_in_requests_of_at_most_200_and_unknown_ones_absent() -> None:
+    requests: list[list[str]] = []
+    unknown = str(uuid.uuid4())
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        ids = json.loads(request.content)["ids"]
+        requests.append(ids)
+        items = [
+            {"id": i, "kind": "person", "display_name": f"Nhà hảo tâm {i[:4]}"}
+            for i in ids
+            if i != unknown
+        ]
+        return httpx.Response(200, json={"items": items, "missing": [unknown]})
+
+    directory = HttpDonorDirectory(
+        "http://donations.test", TOKENS, transport=httpx.MockTransport(answer)
+    )
+    wanted = [uuid.uuid4() for _ in range(450)]
+
+    found = await directory.get_many([*wanted, uuid.UUID(unknown), wanted[0]])
+
+    assert [len(r) for r in requests] == [200, 200, 51]
+    assert set(found) == set(wanted)
+    assert found[wanted[7]].display_name.startswith("Nhà hảo tâm")
+    await directory.aclose()
+
+
+async def test_a_refused_lookup_is_a_lookup_error() -> None:
+    directory = HttpDonorDirectory(
+        "http://donations.test",
+        TOKENS,
+        transport=httpx.MockTransport(lambda _r: httpx.Response(503, json={})),
+    )
+
+    with pytest.raises(DonorLookupError, match="503"):
+        await directory.get_many([uuid.uuid4()])
     await directory.aclose()
