@@ -163,9 +163,6 @@ async def get_donor(uow: DonationsUnitOfWork, donor_id: uuid.UUID) -> Donor:
     return donor
 
 
-MAX_DONORS_LOOKUP = 200
-
-
 async def get_donors(uow: DonationsUnitOfWork, donor_ids: list[uuid.UUID]) -> list[Donor]:
     """Several donors at once (notifications asks for a round of notices' donors together);
     the unknown ones are simply absent."""
