@@ -24,6 +24,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from fontTools import subset
+from fontTools.ttLib import TTFont as FontToolsFont
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -70,6 +72,36 @@ def _font_file(pattern: str, name: str) -> Path:
     )
 
 
+LETTER_CODE_POINTS = (
+    *range(0x20, 0x7F),  # ASCII
+    *range(0xA0, 0x250),  # Latin-1, Latin Extended-A and -B (Đ, đ, Ơ, Ư, ...)
+    *range(0x300, 0x370),  # combining diacritics
+    *range(0x1E00, 0x1F00),  # Latin Extended Additional (ạ, ả, ấ, ầ, ẩ, ẫ, ậ, ...)
+    *range(0x2000, 0x2070),  # punctuation: – — ‘ ’ “ ” …
+    *range(0x20A0, 0x20C0),  # currency signs (₫)
+    0x2116,  # №
+)
+"""The characters a letter can hold: every Vietnamese letter and the usual punctuation."""
+
+
+def _letter_face(path: Path) -> io.BytesIO:
+    """`path` cut to the letters' characters, without hinting programs: each letter embeds
+    a third less font data and ReportLab subsets it faster (done once per process)."""
+    font = FontToolsFont(str(path))
+    options = subset.Options()
+    options.hinting = False
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.drop_tables += ["kern", "hdmx", "LTSH", "VDMX"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=LETTER_CODE_POINTS)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
 def register_letter_fonts() -> None:
     """Register DejaVu Serif (4 faces) with ReportLab once per process."""
     if FAMILY in pdfmetrics.getRegisteredFontNames():
@@ -79,7 +111,8 @@ def register_letter_fonts() -> None:
     names = {}
     for face, (pattern, file_name) in _FACES.items():
         names[face] = FAMILY if face == "normal" else f"{FAMILY}-{face}"
-        pdfmetrics.registerFont(TTFont(names[face], str(_font_file(pattern, file_name))))
+        face_file = _letter_face(_font_file(pattern, file_name))
+        pdfmetrics.registerFont(TTFont(names[face], face_file))
     pdfmetrics.registerFontFamily(FAMILY, **names)
 
 
