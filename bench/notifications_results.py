@@ -38,6 +38,18 @@ MODES = {
         "letter as the HTML body, PDF on demand",
         {"NOTIFICATIONS_EMAIL_LETTER": "html"},
     ),
+    "pdf-x2": Mode(
+        "pdf-x2",
+        "letter attached as PDF, 2 replicas of the service (one per core)",
+        {"NOTIFICATIONS_EMAIL_LETTER": "pdf", "NOTIFICATIONS_RENDER_PROCESSES": "0"},
+        replicas=2,
+    ),
+    "html-x2": Mode(
+        "html-x2",
+        "letter as the HTML body, 2 replicas of the service",
+        {"NOTIFICATIONS_EMAIL_LETTER": "html"},
+        replicas=2,
+    ),
     "html-x3": Mode(
         "html-x3",
         "letter as the HTML body, 3 replicas of the service",
@@ -45,7 +57,7 @@ MODES = {
         replicas=3,
     ),
 }
-DEFAULT_MODES = ("pdf", "pdf-pool", "html", "html-x3")
+DEFAULT_MODES = ("pdf", "pdf-x2", "html", "html-x2")
 
 
 @dataclass
