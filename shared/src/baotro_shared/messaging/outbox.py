@@ -10,11 +10,23 @@ from datetime import UTC, datetime
 from opentelemetry import propagate
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from baotro_shared.db import bulk_insert
+from baotro_shared.db import bulk_insert, copy_records, json_text
 from baotro_shared.events.base import EventData
 from baotro_shared.events.catalogue import EventCatalogue
 from baotro_shared.events.envelope import Envelope
 from baotro_shared.messaging.tables import MessagingTables
+
+_OUTBOX_COLUMNS = (
+    "event_id",
+    "topic",
+    "event_type",
+    "key",
+    "payload",
+    "headers",
+    "created_at",
+    "published_at",
+    "publish_count",
+)
 
 
 class OutboxSignal:
@@ -90,6 +102,34 @@ class OutboxWriter:
                     "publish_count": 0,
                 }
                 for envelope in envelopes
+            ],
+        )
+        return envelopes
+
+    async def add_many_bulk(
+        self, session: AsyncSession, events: Sequence[EventData]
+    ) -> list[Envelope]:
+        """`add_many` for large batches: the same rows, written as tuples (`copy_records`)
+        with the trace headers encoded once rather than once a row."""
+        if not events:
+            return []
+        trace = current_trace_headers()
+        now = datetime.now(UTC)
+        traceparent, tracestate = trace.get("traceparent"), trace.get("tracestate")
+        envelopes = [
+            self._catalogue.envelope(
+                data, source=self._source, traceparent=traceparent, tracestate=tracestate
+            )
+            for data in events
+        ]
+        headers = json_text(trace)
+        await copy_records(
+            session,
+            self._tables.outbox,
+            _OUTBOX_COLUMNS,
+            [
+                (e.id, e.type, e.type, e.subject, e.to_json_bytes(), headers, now, None, 0)
+                for e in envelopes
             ],
         )
         return envelopes

@@ -8,6 +8,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, or_, select, text, update
@@ -31,14 +32,16 @@ from baotro_donations.adapters.orm_payment_codes import PaymentCodeRecord
 from baotro_donations.adapters.party_repository import ACCOUNT_PURPOSE
 from baotro_donations.domain.bank_dedupe import key_kind
 from baotro_shared.crypto import FieldCipher
-from baotro_shared.db import bulk_insert
+from baotro_shared.db import copy_records, json_text
 from baotro_shared.text import fold_lower
 
 _CHUNK = 5_000
+_KEY_COLUMNS = ("key", "transaction_id", "kind")
 _TRANSACTIONS = Base.metadata.tables[BankTransactionRecord.__tablename__]
 _KEYS = Base.metadata.tables[BankTransactionKeyRecord.__tablename__]
 _KNOWN_KEYS_POSTGRESQL = text(
-    "SELECT key, transaction_id FROM bank_transaction_keys WHERE key = ANY(:keys)"
+    "SELECT key, transaction_id FROM bank_transaction_keys "
+    "WHERE key = ANY(string_to_array(:keys, ' '))"
 )
 _ADD_KEY = text(
     "INSERT INTO bank_transaction_keys (key, transaction_id, kind) "
@@ -77,8 +80,10 @@ class BankFeedRepository:
         found: dict[str, uuid.UUID] = {}
         conn = await self.session.connection()
         if conn.dialect.name == "postgresql":
-            # One array parameter: no statement with thousands of placeholders to build.
-            result = await conn.execute(_KNOWN_KEYS_POSTGRESQL, {"keys": wanted})
+            # One text parameter, split by the server: no statement with thousands of
+            # placeholders to build, nor an array of thousands of values to encode (keys
+            # are "kind:hex", without spaces).
+            result = await conn.execute(_KNOWN_KEYS_POSTGRESQL, {"keys": " ".join(wanted)})
             return {key: tx for key, tx in result}
         for chunk in _chunks(wanted):
             rows = await self.session.execute(
@@ -102,12 +107,24 @@ class BankFeedRepository:
 
     async def add_new_keys(self, keys: Mapping[str, uuid.UUID]) -> None:
         """Register keys known to be new (checked under the account's lock), in bulk."""
-        rows = [{"key": k, "transaction_id": t, "kind": key_kind(k)} for k, t in keys.items()]
-        await bulk_insert(self.session, _KEYS, rows)
+        records = [(k, t, key_kind(k)) for k, t in keys.items()]
+        await copy_records(self.session, _KEYS, _KEY_COLUMNS, records)
 
     # -- transactions -------------------------------------------------------------------
     async def add_transactions(self, rows: Sequence[dict[str, Any]]) -> None:
-        await bulk_insert(self.session, _TRANSACTIONS, rows)
+        """Write new transactions, each row with the same keys (`transaction_row`)."""
+        if not rows:
+            return
+        columns = list(rows[0])
+        values = itemgetter(*columns)
+        at = columns.index("donation_ids")
+        records = []
+        for row in rows:
+            record = values(row)
+            if record[at] is not None:
+                record = (*record[:at], json_text(record[at]), *record[at + 1 :])
+            records.append(record)
+        await copy_records(self.session, _TRANSACTIONS, columns, records)
 
     async def transaction(
         self, transaction_id: uuid.UUID, *, lock: bool = False
@@ -283,6 +300,16 @@ class BankFeedRepository:
             stmt = stmt.where((" " + DonorRecord.name_folded + " ").contains(f" {word} "))
         # Stored lower case for search; memos are read upper case (`fold`).
         return {donor_id: name.upper() for donor_id, name in await self.session.execute(stmt)}
+
+    async def load_donors(self, donor_ids: Iterable[uuid.UUID]) -> list[DonorRecord]:
+        """Read the donors `donor_ids` into this session in one statement: while the caller
+        holds the records (the session keeps them weakly), recording many gifts finds each
+        giver there (`session.get`) instead of asking the database one by one."""
+        found: list[DonorRecord] = []
+        for chunk in _chunks(list(dict.fromkeys(donor_ids))):
+            stmt = select(DonorRecord).where(DonorRecord.id.in_(chunk))
+            found.extend((await self.session.scalars(stmt)).all())
+        return found
 
     async def donor_labels(self, donor_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
         ids = list(dict.fromkeys(donor_ids))

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter
 
 from sqlalchemy import func, insert, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -35,7 +36,7 @@ from baotro_donations.domain.ledger_accounts import (
 )
 from baotro_donations.domain.ledger_entries import JournalEntry, Posting, Side
 from baotro_donations.domain.ledger_snapshot import PotDay, snapshot_ledger
-from baotro_shared.db import bulk_insert
+from baotro_shared.db import bulk_insert, copy_records
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,21 @@ class StoredEntry:
 
 _DONATION_FIELDS = tuple(f.name for f in fields(StoredDonation))
 _DONATIONS = DonationRecord.metadata.tables[DonationRecord.__tablename__]
+_donation_values = attrgetter(*_DONATION_FIELDS)
 _SELECT_DONATION = select(*(_DONATIONS.c[name] for name in _DONATION_FIELDS))
 # Built once: the hot path of `record_donation` compiles nothing and skips the ORM flush.
 _INSERT_DONATION = insert(_DONATIONS)
+
+
+_POSTING_COLUMNS = (
+    "entry_id",
+    "line_no",
+    "account_code",
+    "restriction_kind",
+    "restriction_id",
+    "debit",
+    "credit",
+)
 
 
 def _restriction(kind: str | None, rid: str | None) -> Restriction | None:
@@ -414,24 +427,15 @@ class LedgerRepository:
         for entry in entries:
             for number, line in enumerate(entry.lines, start=1):
                 kind, rid = _key(line.restriction)
-                postings.append(
-                    {
-                        "entry_id": entry.id,
-                        "line_no": number,
-                        "account_code": line.account.code,
-                        "restriction_kind": kind or None,
-                        "restriction_id": rid or None,
-                        "debit": line.debit,
-                        "credit": line.credit,
-                    }
-                )
+                code, debit, credit = line.account.code, line.debit, line.credit
+                postings.append((entry.id, number, code, kind or None, rid or None, debit, credit))
                 for total in (
-                    days[line.account.code, kind, rid, entry.fund, entry.date],
-                    totals[line.account.code, kind, rid, entry.fund],
+                    days[code, kind, rid, entry.fund, entry.date],
+                    totals[code, kind, rid, entry.fund],
                 ):
-                    total[0] += line.debit
-                    total[1] += line.credit
-        await bulk_insert(self._session, sql.POSTINGS, postings)
+                    total[0] += debit
+                    total[1] += credit
+        await copy_records(self._session, sql.POSTINGS, _POSTING_COLUMNS, postings)
         conn = await self._session.connection()
         await conn.execute(
             sql.ADD_TO_DAY_TOTALS,
@@ -473,10 +477,8 @@ class LedgerRepository:
         return int(result.scalar_one()) - count + 1
 
     async def add_donations(self, donations: Sequence[StoredDonation]) -> None:
-        await bulk_insert(
-            self._session,
-            _DONATIONS,
-            [{name: getattr(d, name) for name in _DONATION_FIELDS} for d in donations],
+        await copy_records(
+            self._session, _DONATIONS, _DONATION_FIELDS, list(map(_donation_values, donations))
         )
 
     async def next_receipt_seq(self, fund_code: str, year: int) -> int:

@@ -19,6 +19,7 @@ A line is a duplicate when any of its keys is already known. Keys are hashed to 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -41,8 +42,11 @@ class LineKeys:
     register: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=4096)
 def strong_reference(reference: str | None) -> str | None:
-    """The bank reference in one spelling when it can identify a transfer, else None."""
+    """The bank reference in one spelling when it can identify a transfer, else None.
+    Remembered a while: a line's references are asked for again and again, close together
+    (reading the line, its keys, its row)."""
     if not reference or len(reference) < 8:
         return None
     cleaned = reference.upper()
@@ -55,8 +59,15 @@ def strong_reference(reference: str | None) -> str | None:
 
 
 def _hash(kind: str, *parts: object) -> str:
-    digest = hashlib.blake2b("\x1f".join(str(p) for p in parts).encode(), digest_size=20)
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=20)
     return f"{kind}:{digest.hexdigest()}"
+
+
+def _compact(text: str) -> str:
+    """`compact`, with a fast path for ASCII text (most memos): the same letters and digits."""
+    if text.isascii():
+        return _NOT_ALNUM.sub("", text.upper())
+    return compact(text)
 
 
 def source_key(source: str, source_id: str) -> str:
@@ -80,7 +91,7 @@ def reference_keys(
 
 
 def fingerprint_base(account: str, booked_on: date, direction: str, amount: int, memo: str) -> str:
-    return _hash("fp", account, booked_on.isoformat(), direction, amount, compact(memo))
+    return _hash("fp", account, booked_on.isoformat(), direction, amount, _compact(memo))
 
 
 def fingerprint_key(base: str, occurrence: int) -> str:
@@ -102,22 +113,33 @@ def statement_keys(lines: Sequence[KeyedLine]) -> list[LineKeys]:
     """Keys of a statement's lines, in order. Occurrences are counted within the statement;
     a reference repeated inside one statement is registered by its first line only (the
     statement lists distinct transfers; the bank's own line order decides)."""
-    seen: Counter[str] = Counter()
-    registered: set[str] = set()
-    result = []
-    for line in lines:
-        base = fingerprint_base(
-            line.account, line.booked_on, line.direction, line.amount, line.memo
-        )
-        seen[base] += 1
-        fingerprint = fingerprint_key(base, seen[base])
-        refs = reference_keys(
-            line.account, line.direction, line.amount, line.references, [line.booked_on]
-        )
-        fresh_refs = [r for r in refs if r not in registered]
-        registered.update(fresh_refs)
-        result.append(LineKeys((*refs, fingerprint), (*fresh_refs, fingerprint)))
-    return result
+    return StatementKeys().of(lines)
+
+
+class StatementKeys:
+    """`statement_keys` of a statement read a part at a time: the parts, given in order,
+    get the keys the whole statement would."""
+
+    def __init__(self) -> None:
+        self._seen: Counter[str] = Counter()
+        self._registered: set[str] = set()
+
+    def of(self, lines: Iterable[KeyedLine]) -> list[LineKeys]:
+        seen, registered = self._seen, self._registered
+        result = []
+        for line in lines:
+            base = fingerprint_base(
+                line.account, line.booked_on, line.direction, line.amount, line.memo
+            )
+            seen[base] += 1
+            fingerprint = fingerprint_key(base, seen[base])
+            refs = reference_keys(
+                line.account, line.direction, line.amount, line.references, [line.booked_on]
+            )
+            fresh_refs = [r for r in refs if r not in registered]
+            registered.update(fresh_refs)
+            result.append(LineKeys((*refs, fingerprint), (*fresh_refs, fingerprint)))
+        return result
 
 
 def webhook_keys(line: KeyedLine, *, source: str, source_id: str) -> LineKeys:

@@ -90,6 +90,9 @@ class Ledger:
         except KeyError:
             raise LedgerRefusedError(404, f"Không tìm thấy bút toán {entry_id}.") from None
 
+    def has_entry(self, entry_id: uuid.UUID) -> bool:
+        return entry_id in self._by_id
+
     def reversed_amount(self, entry_id: uuid.UUID) -> Money:
         """How much of the entry has been reversed so far."""
         return self._reversed.get(entry_id, 0)
@@ -230,6 +233,50 @@ def record_donation(
         ),
         entry_id=entry_id,
     )
+
+
+@dataclass(frozen=True)
+class GiftPosting:
+    """One gift of `record_donations`: what `record_donation` takes for one gift."""
+
+    amount: Money
+    asset_account: str
+    restriction: Restriction | None
+    date: date
+    memo: str | None = None
+    entry_id: uuid.UUID | None = None
+
+
+def record_donations(
+    ledger: Ledger, *, fund: str, gifts: Iterable[GiftPosting]
+) -> list[JournalEntry]:
+    """`record_donation` for many gifts of one fund, in order: the same entries, the same
+    refusals. The ledger decides once per pot (asset account, restriction) and memo: money
+    coming in never makes a pot negative, so what it decides of one gift to a pot it decides
+    of every gift to it, on any date. Each gift's amount, date and id are still checked."""
+    first: dict[tuple[str, Restriction | None, str | None], JournalEntry] = {}
+    entries = []
+    for gift in gifts:
+        pot = (gift.asset_account, gift.restriction, gift.memo)
+        template = first.get(pot)
+        if template is None:
+            entry = first[pot] = record_donation(
+                ledger,
+                fund=fund,
+                amount=gift.amount,
+                asset_account=gift.asset_account,
+                restriction=gift.restriction,
+                date=gift.date,
+                memo=gift.memo,
+                entry_id=gift.entry_id,
+            )
+        else:
+            entry_id = gift.entry_id or uuid.uuid4()
+            entry = template.like(entry_id=entry_id, day=gift.date, amount=gift.amount)
+            if ledger.has_entry(entry_id):
+                raise LedgerRefusedError(409, f"Bút toán {entry_id} đã được ghi sổ.")
+        entries.append(entry)
+    return entries
 
 
 def record_opening_balance(

@@ -29,9 +29,10 @@ import enum
 import functools
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -41,6 +42,9 @@ from baotro_shared.text import compact, fold
 
 AUTOMATIC = 0.9
 SUGGEST = 0.5
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+_NOT_DIGIT = re.compile(r"\D")
+"""What `compact` removes from folded text."""
 
 
 class MatchKind(enum.StrEnum):
@@ -155,6 +159,11 @@ class KeywordRule:
     confidence: float = AUTOMATIC
 
 
+NameMatch = tuple[uuid.UUID, float] | None
+"""The donor whose name is nearest a payer's, with the score, when it is close enough."""
+NAME_CUTOFF = 85
+
+
 @dataclass
 class MatchIndex:
     codes: Mapping[str, CodeTarget] = field(default_factory=dict)
@@ -183,6 +192,29 @@ class MatchIndex:
     """Folded phrases of debits that are bank fees (whole words)."""
     refund_words: Sequence[str] = ("HOAN TIEN", "HOAN TRA", "HOAN LAI", "TRA LAI", "REFUND")
     """Folded phrases of debits that return a transfer (whole words)."""
+    name_matches: MutableMapping[str, NameMatch] = field(default_factory=dict)
+    """Payer names compared with `donor_names` so far (give the same dict when the same
+    donors serve many indexes: a statement names many payers again and again)."""
+
+
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):  # noqa: N801 - used as a decorator, like functools.cached_property
+    """`functools.cached_property` without its lock (Python 3.11 takes one on every first
+    read): worked out on the first read, then an ordinary attribute of the instance."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self._compute = compute
+        self._name = compute.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> _T:
+        value = self._compute(instance)
+        vars(instance)[self._name] = value
+        return value
 
 
 @dataclass(frozen=True)
@@ -197,6 +229,27 @@ class BankLineView:
     codes: Sequence[str] = ()
     """Valid payment codes found in the raw memo (`payment_code.find_in_memo`)."""
     counter_account: str | None = None
+
+    @_once
+    def folded_memo(self) -> str:
+        """`fold(memo)`, worked out once for every rule that reads it."""
+        return fold(self.memo)
+
+    @_once
+    def accounts(self) -> list[str]:
+        """The sender's accounts the line names (memo, counter-account column), digits only."""
+        found: list[str] = []
+        for raw in (self.facts.sender_account, self.counter_account):
+            if raw:
+                number = raw if raw.isascii() and raw.isdigit() else _NOT_DIGIT.sub("", raw)
+                if number and number not in found:
+                    found.append(number)
+        return found
+
+    @_once
+    def compact_memo(self) -> str:
+        """`compact(memo)`."""
+        return _NOT_ALNUM.sub("", self.folded_memo)
 
 
 def match_line(line: BankLineView, index: MatchIndex) -> Match:
@@ -284,8 +337,7 @@ def _target_kind_of(code: CodeTarget) -> str:
 
 
 def _accounts(line: BankLineView) -> list[str]:
-    found = [line.facts.sender_account, line.counter_account]
-    return list(dict.fromkeys(digits for a in found if a and (digits := re.sub(r"\D", "", a))))
+    return line.accounts
 
 
 def _by_account(line: BankLineView, index: MatchIndex) -> Match | None:
@@ -323,7 +375,7 @@ def _by_rule(line: BankLineView, index: MatchIndex) -> Match | None:
     if not index.rules:
         return None
     accounts = set(_accounts(line))
-    memo = f" {fold(line.memo)} "
+    memo = f" {line.folded_memo} "
     for rule in index.rules:
         conditions = [
             (rule.sender_account, rule.sender_account in accounts),
@@ -385,14 +437,21 @@ def _by_name(line: BankLineView, index: MatchIndex) -> Match | None:
     name = line.facts.payer_name
     if not name or not index.donor_names:
         return None
-    if index.sorted_donor_names is None:
-        index.sorted_donor_names = {k: sorted_words(v) for k, v in index.donor_names.items()}
-    best = process.extractOne(
-        sorted_words(name), index.sorted_donor_names, scorer=fuzz.ratio, score_cutoff=85
-    )
-    if best is None:
+    if name in index.name_matches:
+        found = index.name_matches[name]
+    else:
+        if index.sorted_donor_names is None:
+            index.sorted_donor_names = {k: sorted_words(v) for k, v in index.donor_names.items()}
+        best = process.extractOne(
+            sorted_words(name),
+            index.sorted_donor_names,
+            scorer=fuzz.ratio,
+            score_cutoff=NAME_CUTOFF,
+        )
+        found = index.name_matches[name] = None if best is None else (best[2], best[1])
+    if found is None:
         return None
-    _, score, donor_id = best
+    donor_id, score = found
     confidence = min(0.85, 0.5 + (score - 85) / 15 * 0.35)
     return Match(
         MatchKind.DONOR_NAME,
@@ -405,10 +464,10 @@ def _by_name(line: BankLineView, index: MatchIndex) -> Match | None:
 def _by_keyword(line: BankLineView, index: MatchIndex) -> Match | None:
     if not index.keywords:
         return None
-    memo = f" {fold(line.memo)} "
-    squeezed = compact(line.memo)
+    memo = f" {line.folded_memo} "
+    squeezed = line.compact_memo
     for rule in index.keywords:
-        if f" {rule.keywords} " in memo or compact(rule.keywords) in squeezed:
+        if f" {rule.keywords} " in memo or _compact_words(rule.keywords) in squeezed:
             return Match(
                 MatchKind.KEYWORD,
                 rule.confidence,
@@ -419,8 +478,13 @@ def _by_keyword(line: BankLineView, index: MatchIndex) -> Match | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _compact_words(words: str) -> str:
+    return compact(words)
+
+
 def _match_debit(line: BankLineView, index: MatchIndex) -> Match:
-    folded = fold(line.memo)
+    folded = line.folded_memo
     refund_at = min(
         (found.start() for w in index.refund_words if (found := _phrase(w).search(folded))),
         default=-1,

@@ -20,6 +20,7 @@ from baotro_donations.domain.matching import (
     KeywordRule,
     LearnedRule,
     MatchIndex,
+    NameMatch,
     OpenPledge,
     sorted_words,
 )
@@ -33,6 +34,8 @@ CODE_GRACE = timedelta(days=31)
 
 
 def digits(text: str) -> str:
+    if text.isdigit():
+        return text  # the usual case: nothing to take out
     return "".join(ch for ch in text if ch.isdigit())
 
 
@@ -41,17 +44,28 @@ class BankLine:
     line: StatementLine
     facts: MemoFacts
     reference: str | None
+    cited_references: str | None = None
+    """The strong references of the transfer, " A B " (what a refund is looked up by)."""
     view: BankLineView | None = None
     """What matching reads; built only for lines that are not duplicates."""
 
 
 def read_line(line: StatementLine) -> BankLine:
-    """What deduplication needs of a line: the memo understood, the bank's reference."""
+    """What deduplication needs of a line: the memo understood, the bank's references."""
     facts = read_memo(line.memo, line.counterparty)
-    reference = bank_dedupe.strong_reference(line.bank_reference) or bank_dedupe.strong_reference(
-        facts.bank_reference
-    )
-    return BankLine(line, facts, reference)
+    strong = bank_dedupe.strong_reference
+    own, told = strong(line.bank_reference), strong(facts.bank_reference)
+    references = {r for ref in facts.references if (r := strong(ref))}
+    references.update(r for r in (own, told) if r)
+    cited = f" {' '.join(sorted(references))} " if references else None
+    return BankLine(line, facts, own or told, cited)
+
+
+def understood_view(item: BankLine, prefixes: Sequence[str]) -> BankLineView:
+    """`line_view`, with what matching works out of it (folded memo, accounts) ready."""
+    view = line_view(item, prefixes)
+    _ = view.folded_memo, view.compact_memo, view.accounts
+    return view
 
 
 def line_view(item: BankLine, prefixes: Sequence[str]) -> BankLineView:
@@ -88,6 +102,8 @@ class MatchRules:
     donor_names: dict[uuid.UUID, str]
     pledges: list[OpenPledge]
     sorted_donor_names: dict[uuid.UUID, str] = field(init=False)
+    name_matches: dict[str, NameMatch] = field(init=False, default_factory=dict)
+    """Payer names compared with the donors' names so far, for every batch's index."""
 
     def __post_init__(self) -> None:
         self.sorted_donor_names = {k: sorted_words(v) for k, v in self.donor_names.items()}
@@ -192,6 +208,7 @@ async def match_index(
         donors_by_account=await uow.bank_feeds.donors_by_accounts(accounts),
         donor_names=rules.donor_names,
         sorted_donor_names=rules.sorted_donor_names,
+        name_matches=rules.name_matches,
         open_pledges=rules.pledges,
         rules=rules.learned,
         keywords=rules.keywords,

@@ -187,7 +187,7 @@ async def record_donation_in(
     Idempotent on `command.donation_id`: recorded again, the same gift (fund, amount, target)
     returns the donation already recorded and posts nothing; another gift is refused (409)."""
     now = datetime.now(UTC)
-    gift = await _prepare_gift(uow, command, fund=fund, ledger=None, contexts={})
+    gift = await _prepare_gift(uow, command, fund=fund)
     # The entry carries the donation's id: a gift recorded twice (a retried webhook, a
     # statement imported again, even at the same moment) is written once.
     if not await uow.ledger.add_entry(gift.entry, created_at=now, created_by=actor, if_new=True):
@@ -216,10 +216,24 @@ async def record_new_donations_in(
     now = datetime.now(UTC)
     ledger = await uow.ledger.load_for(fund)
     contexts: dict[tuple[str, str | None, uuid.UUID | None], DonationContext] = {}
-    gifts = [
-        await _prepare_gift(uow, command, fund=fund, ledger=ledger, contexts=contexts)
-        for command in commands
-    ]
+    terms = [await _gift_terms(uow, command, fund=fund, contexts=contexts) for command in commands]
+    # One decision of the book per pot: money coming in never makes a pot negative.
+    entries = books.record_donations(
+        ledger,
+        fund=fund.code,
+        gifts=(
+            books.GiftPosting(
+                amount=t.command.amount,
+                asset_account=t.asset_account,
+                restriction=t.restriction,
+                date=t.command.received_on,
+                memo=t.command.memo,
+                entry_id=t.command.donation_id,
+            )
+            for t in terms
+        ),
+    )
+    gifts = [_Gift(t, entry) for t, entry in zip(terms, entries, strict=True)]
     await uow.ledger.add_new_entries([g.entry for g in gifts], created_at=now, created_by=actor)
     numbers: dict[int, int] = {}
     for year in sorted({g.command.received_on.year for g in gifts}):
@@ -237,16 +251,15 @@ async def record_new_donations_in(
         donations.append(donation)
         events.append(event)
     await uow.ledger.add_donations(donations)
-    await uow.publish_many(events)
+    await uow.publish_many_bulk(events)
     return donations
 
 
 @dataclass(frozen=True)
-class _Gift:
-    """A validated gift, its entry posted but not yet numbered."""
+class _Terms:
+    """A validated gift, before its entry: what it counts towards, where the money is."""
 
     command: RecordDonation
-    entry: JournalEntry
     restriction: Restriction | None
     asset_account: str
     context: DonationContext
@@ -254,24 +267,41 @@ class _Gift:
     shown_memo: str | None
     fund_code: str
 
+
+@dataclass(frozen=True)
+class _Gift:
+    """A validated gift, its entry posted but not yet numbered."""
+
+    terms: _Terms
+    entry: JournalEntry
+
+    @property
+    def command(self) -> RecordDonation:
+        return self.terms.command
+
+    @property
+    def restriction(self) -> Restriction | None:
+        return self.terms.restriction
+
     def recorded(
         self, receipt_number: str, *, now: datetime, actor: str
     ) -> tuple[StoredDonation, DonationReceived]:
-        command, context = self.command, self.context
+        terms = self.terms
+        command, context = terms.command, terms.context
         donation = StoredDonation(
             id=self.entry.id,
-            fund_code=self.fund_code,
+            fund_code=terms.fund_code,
             channel=command.channel,
-            asset_account=self.asset_account,
+            asset_account=terms.asset_account,
             amount=command.amount,
             received_on=command.received_on,
             receipt_number=receipt_number,
             entry_id=self.entry.id,
             target_kind=command.target_kind,
             target_id=command.target_id,
-            restricted=self.restriction is not None,
+            restricted=terms.restriction is not None,
             donor_id=context.donor_id,
-            anonymous=self.anonymous,
+            anonymous=terms.anonymous,
             created_at=now,
             created_by=actor,
             original_currency=command.original_currency,
@@ -281,11 +311,11 @@ class _Gift:
             in_kind_unit=command.in_kind_unit,
             campaign_id=context.campaign_id,
             pledge_id=context.pledge_id,
-            public_memo=self.shown_memo,
+            public_memo=terms.shown_memo,
         )
         event = DonationReceived(
             donation_id=donation.id,
-            fund_code=self.fund_code,
+            fund_code=terms.fund_code,
             amount=donation.amount,
             received_on=donation.received_on,
             recorded_at=now,
@@ -294,13 +324,13 @@ class _Gift:
             target_id=command.target_id,
             restricted=donation.restricted,
             donor_id=context.donor_id,
-            donor_display_name=None if self.anonymous else context.donor_public_name,
+            donor_display_name=None if terms.anonymous else context.donor_public_name,
             donor_kind=context.donor_kind.value if context.donor_kind else None,
             receipt_number=receipt_number,
-            anonymous=self.anonymous,
+            anonymous=terms.anonymous,
             campaign_id=context.campaign_id,
             pledge_id=context.pledge_id,
-            public_memo=self.shown_memo,
+            public_memo=terms.shown_memo,
             original_currency=command.original_currency,
             original_amount=(
                 str(command.original_amount) if command.original_amount is not None else None
@@ -309,15 +339,14 @@ class _Gift:
         return donation, event
 
 
-async def _prepare_gift(
+async def _gift_terms(
     uow: DonationsUnitOfWork,
     command: RecordDonation,
     *,
     fund: Fund,
-    ledger: books.Ledger | None,
     contexts: dict[tuple[str, str | None, uuid.UUID | None], DonationContext],
-) -> _Gift:
-    """Validate `command` and build its entry (`contexts` caches target/donor lookups)."""
+) -> _Terms:
+    """Validate `command` but its entry (`contexts` caches target/donor lookups)."""
     if command.received_on > today_in_vietnam():
         raise LedgerRefusedError(
             422, "Ngày nhận tài trợ không được sau ngày hôm nay.", field="received_on"
@@ -333,28 +362,31 @@ async def _prepare_gift(
             donor_id=command.donor_id,
         )
         contexts[key] = context
-    restriction = _restriction_in(command, context, fund)
-    asset_account = _asset_account(fund, command)
-    entry = books.record_donation(
-        ledger if ledger is not None else await uow.ledger.load_for(fund),
-        fund=fund.code,
-        amount=command.amount,
-        asset_account=asset_account,
-        restriction=restriction,
-        date=command.received_on,
-        memo=command.memo,
-        entry_id=command.donation_id,
-    )
-    return _Gift(
+    return _Terms(
         command=command,
-        entry=entry,
-        restriction=restriction,
-        asset_account=asset_account,
+        restriction=_restriction_in(command, context, fund),
+        asset_account=_asset_account(fund, command),
         context=context,
         anonymous=command.anonymous or context.anonymous,
         shown_memo=None if command.hide_transfer_text else public_memo(command.transfer_text),
         fund_code=fund.code,
     )
+
+
+async def _prepare_gift(uow: DonationsUnitOfWork, command: RecordDonation, *, fund: Fund) -> _Gift:
+    """Validate `command` and build its entry against the book."""
+    terms = await _gift_terms(uow, command, fund=fund, contexts={})
+    entry = books.record_donation(
+        await uow.ledger.load_for(fund),
+        fund=fund.code,
+        amount=command.amount,
+        asset_account=terms.asset_account,
+        restriction=terms.restriction,
+        date=command.received_on,
+        memo=command.memo,
+        entry_id=command.donation_id,
+    )
+    return _Gift(terms, entry)
 
 
 def _restriction_in(
