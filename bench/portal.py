@@ -53,7 +53,14 @@ from baotro_shared.messaging.broker import build_producer
 from baotro_shared.testing.postgres import PostgresDatabases
 from bench.environment import quiet_logs
 from bench.infra import running_broker, throwaway_databases
-from bench.portal_data import LoadTimes, load_statement, migrate, prepare_kept
+from bench.portal_data import (
+    LoadTimes,
+    PostgresMemory,
+    load_statement,
+    migrate,
+    postgres_memory,
+    prepare_kept,
+)
 from bench.portal_load import LoadResult, Request, person, run_clients, search_request
 from bench.portal_server import CpuProbe, start_server
 from bench.stats import Summary
@@ -100,6 +107,7 @@ class PortalResult:
     cached_search: LoadResult
     cached_page: LoadResult
     rebuild_per_s: float | None
+    memory: PostgresMemory | None = None
 
 
 async def rebuild_rate(postgres: PostgresDatabases, events: int) -> float:
@@ -257,6 +265,7 @@ async def measure_portal(
         migrate_s = await migrate(url)
         say(f"portal: loading {options.lines:,} statement lines")
         load = await load_statement(url.replace("postgresql+asyncpg", "postgresql"), options.lines)
+    memory = await postgres_memory(url.replace("postgresql+asyncpg", "postgresql"))
     runs = await _measure_server(url, options)
     rate: float | None = None
     if options.rebuild_events > 0:
@@ -273,6 +282,7 @@ async def measure_portal(
         runs["cached_search"],
         runs["cached_page"],
         rate,
+        memory,
     )
 
 
@@ -358,6 +368,15 @@ def portal_section(result: PortalResult) -> Section:
     )
     for label, run in (("search", result.cached_search), ("/sao-ke", result.cached_page)):
         _cached_rows(section, label, run, o.clients)
+    if result.memory is not None:
+        m = result.memory
+        section.add(
+            "PostgreSQL shared_buffers / database",
+            m.shared_buffers,
+            f"{m.database_mib:,.0f} MiB",
+            "the server's setting, not the bench's: a search whose lines are not in shared "
+            "buffers copies them from the OS page cache (more PostgreSQL CPU per search)",
+        )
     if result.rebuild_per_s is not None:
         section.add(
             "rebuild from replay",

@@ -5,7 +5,8 @@ own memos) plus generated lines in the same styles (NAPAS, MBVCB "CT tu", Vietin
 247", named donors with diacritics) are written into reporting's `statement_line` table the
 way its projection writes them (memo masked, folded search column). The indexes of the
 migrations are dropped for the COPY and built again after it; generated columns (the word
-vector of migration 0003) are computed by PostgreSQL during the COPY.
+vector of migrations 0003 and 0004: words, pairs, amount buckets) are computed by PostgreSQL
+during the COPY.
 
 A kept database (`--keep-database NAME`) survives the run: the next run migrates it to head
 and reuses its lines when their count is the one asked for, which saves the load.
@@ -166,6 +167,23 @@ async def load_statement(dsn: str, lines: int) -> LoadTimes:
         await connection.close()
 
 
+@dataclass(frozen=True)
+class PostgresMemory:
+    shared_buffers: str
+    database_mib: float
+
+
+async def postgres_memory(dsn: str) -> PostgresMemory:
+    """PostgreSQL's shared buffers beside the size of the database the searches read."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        buffers = await connection.fetchval("SHOW shared_buffers")
+        size = await connection.fetchval("SELECT pg_database_size(current_database())")
+    finally:
+        await connection.close()
+    return PostgresMemory(str(buffers), int(size) / 2**20)
+
+
 def database_url(admin_dsn: str, name: str) -> str:
     base = admin_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     return f"{base}/{name}"
@@ -199,7 +217,9 @@ async def prepare_kept(
     plain = url.replace("postgresql+asyncpg", "postgresql")
     connection = await asyncpg.connect(plain)
     try:
-        await connection.execute("ANALYZE statement_line")  # a new column has no statistics
+        # a new column has no statistics, and a rewritten table no hint bits (the first
+        # searches would write every page they read); quick when nothing changed
+        await connection.execute("VACUUM ANALYZE statement_line")
         present = await connection.fetchval("SELECT count(*) FROM statement_line")
     finally:
         await connection.close()

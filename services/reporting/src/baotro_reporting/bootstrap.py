@@ -22,6 +22,10 @@ from baotro_shared.web.admin import admin_router
 from baotro_shared.web.app import create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+PUBLIC_PAGES = ("/", "/hoan-canh", "/ung-ho", "/sao-ke", "/bao-cao", "/v1/public/statement")
+"""Read-only public pages: with no span exporter they get no server span (a sampled-out span
+and its route lookup were a third of the Python time of /ung-ho, profiled); they publish no
+event a trace id would follow."""
 
 
 def definition() -> ServiceDefinition[ReportingUnitOfWork]:
@@ -45,7 +49,9 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
         runtime,
         title="Bảo Trợ — Reporting",
         description="Số liệu tổng hợp, báo cáo định kỳ và cổng thông tin công khai của Quỹ.",
-        routers=[router, public_router, reports_router, admin_router(), portal_router],
+        # the public API and pages first: a request is matched against routers in order
+        routers=[public_router, portal_router, router, reports_router, admin_router()],
+        untraced_paths=() if settings.otlp_endpoint else PUBLIC_PAGES,
     )
     reader = build_statement_reader(settings, runtime.uow)
     app.state.statement_reader = reader

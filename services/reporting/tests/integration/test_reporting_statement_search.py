@@ -1,5 +1,5 @@
-"""The public statement's word search on PostgreSQL: the generated word vector (migration
-0003), words found across diacritics and case, in order, the last one as a beginning; the
+"""The public statement's word search on PostgreSQL: the generated word vector (migrations
+0003 and 0004), words found across diacritics and case, in order, the last one as a beginning; the
 total counted only as far as it matters; the planner's choice between the word index (rare
 words) and the date index (common words). Every search runs both ways the service runs it:
 in a session (`StatementQueries`: SQLite's path, the CSV's) and on the public reader's own
@@ -166,6 +166,46 @@ async def test_words_combine_with_amounts_and_dates(search: Search) -> None:
     assert [line.on for line in by_date.lines] == [date(2024, 9, 3)]
 
 
+AMOUNTS = [7, 9_999, 10_000, 99_999, 100_000, 250_000, 2_499_999, 2_500_000, 2_500_001, 10**7]
+
+
+@pytest.mark.parametrize(
+    ("low", "high"),
+    [
+        (10_000, 2_500_000),
+        (None, 99_999),
+        (2_500_001, None),
+        (250_000, 250_000),
+        (1, 9),
+        (1, 6),
+    ],
+)
+async def test_words_with_an_amount_range_find_exactly_the_lines_in_it(
+    sessions: Sessions, search: Search, low: int | None, high: int | None
+) -> None:
+    await _add(
+        sessions,
+        [
+            _line(i, "Trần Thị Mai", "ung ho tre em", amount=amount, day=1 + i)
+            for i, amount in enumerate(AMOUNTS)
+        ],
+    )
+
+    pair = await search(text="ung ho", min_amount=low, max_amount=high)
+    word = await search(text="Mai", min_amount=low, max_amount=high)
+
+    inside = sorted(a for a in AMOUNTS if (low is None or a >= low) and (high is None or a <= high))
+    assert sorted(line.amount for line in pair.lines) == inside
+    assert sorted(line.amount for line in word.lines) == inside
+
+
+async def test_typed_digits_never_find_an_amount_bucket(sessions: Sessions, search: Search) -> None:
+    await _add(sessions, [_line(1, ANONYMOUS, "ung ho tre em", amount=2_500_000)])
+
+    for typed in ("07", "072", "0725", "-07", "ung ho -0725"):
+        assert (await search(text=typed)).lines == [], typed
+
+
 @pytest.mark.usefixtures("donors")
 async def test_the_word_vector_follows_a_rewritten_search_text(
     sessions: Sessions, search: Search
@@ -257,7 +297,17 @@ async def test_rare_words_use_the_word_index_and_common_ones_the_date_index(
 
     rare = await _plan(engine, StatementQuery(fund_code="TH", text="tran van hoa 12345"))
     common = await _plan(engine, StatementQuery(fund_code="TH", text="ung ho"))
+    rare_in_range = await _plan(
+        engine,
+        StatementQuery(
+            fund_code="TH", text="tran van hoa 12345", min_amount=100_000, max_amount=300_000
+        ),
+    )
 
     assert "ix_statement_line_words" in rare
     assert "ix_statement_line_fund_order" in common
     assert "ix_statement_line_words" not in common
+    # words and amounts in one lookup of the word index, never ANDed with the amount index
+    assert "ix_statement_line_words" in rare_in_range
+    assert "'-061'" in rare_in_range
+    assert "ix_statement_line_fund_amount" not in rare_in_range

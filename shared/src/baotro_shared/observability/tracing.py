@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Sequence
 
 from fastapi import FastAPI
 from opentelemetry import trace
@@ -49,8 +51,18 @@ def configure_tracing(
     return provider
 
 
-def instrument_app(app: FastAPI) -> None:
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+def instrument_app(app: FastAPI, untraced_paths: Sequence[str] = ()) -> None:
+    """Server spans for the app's requests, except probes, metrics and `untraced_paths`
+    (exact paths: e.g. public pages when no span is exported — the middleware then lets them
+    through after one pattern match)."""
+    FastAPIInstrumentor.instrument_app(app, excluded_urls=untraced_urls(untraced_paths))
+
+
+def untraced_urls(paths: Sequence[str] = ()) -> str:
+    """The excluded-URL patterns: probes, metrics, and each of `paths` anchored (the
+    instrumentation matches them against `scheme://host/path`, without the query string)."""
+    exact = (rf"^[a-z]+://[^/]+{re.escape(path)}$" for path in paths)
+    return ",".join(("healthz", "readyz", "metrics", *exact))
 
 
 def _sampler(*, exporting: bool) -> Sampler | None:

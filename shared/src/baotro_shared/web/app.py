@@ -51,8 +51,13 @@ def create_service_app(
     description: str,
     routers: Sequence[APIRouter],
     on_startup: Callable[[], Awaitable[None]] | None = None,
+    untraced_paths: Sequence[str] = (),
 ) -> FastAPI:
-    """Build the app; the runtime starts with the app's lifespan and stops with it."""
+    """Build the app; the runtime starts with the app's lifespan and stops with it.
+
+    Requests to `untraced_paths` (exact paths, e.g. public pages when no span is exported)
+    get no server span: the tracing middleware lets them through after one pattern match.
+    """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -75,5 +80,5 @@ def create_service_app(
         app.include_router(router)
 
     app.add_middleware(LatencyMiddleware, histogram=runtime.metrics.http_latency)
-    instrument_app(app)
+    instrument_app(app, untraced_paths)
     return app

@@ -6,7 +6,8 @@ taken (the service engine's `pool_pre_ping` costs three round trips), no reset q
 is given back (these connections only ever read, outside transactions). Each connection
 plans every search for its own values (`plan_cache_mode`: a generic plan of a prepared
 statement would sort thousands of lines for a common word or walk the whole date index for a
-rare one) and never JIT-compiles (compiling costs more than a search).
+rare one), never JIT-compiles (compiling costs more than a search) and starts no parallel
+workers (a search is short, and fifty at once already keep every core busy).
 
 Elsewhere (SQLite on a laptop, an app assembled without the bootstrap) a search runs in a
 unit of work through `StatementQueries` (`entrypoints.statement_search`), the same SQL built
@@ -24,7 +25,12 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.engine import make_url
 
 from baotro_reporting.adapters.statement_queries import purpose_label
-from baotro_reporting.adapters.statement_sql import count_limit, postgres_page, shape_and_values
+from baotro_reporting.adapters.statement_sql import (
+    count_limit,
+    postgres_count,
+    postgres_page,
+    shape_and_values,
+)
 from baotro_reporting.adapters.statement_words import WordQuery
 from baotro_reporting.domain.statement import (
     LineKind,
@@ -39,6 +45,7 @@ its cores only queue inside PostgreSQL instead of here."""
 SESSION = {
     "plan_cache_mode": "force_custom_plan",
     "jit": "off",
+    "max_parallel_workers_per_gather": "0",
     "application_name": "baotro-reporting-public",
 }
 VERSION_SQL = (
@@ -125,9 +132,15 @@ class PostgresStatementReader:
         pool = await self._connections()
         async with pool.acquire() as connection:
             rows = await connection.fetch(statement.sql, *statement.arguments(values))
-        total = int(rows[0]["total"])
+            if rows:
+                total = int(rows[0]["total"])
+            elif query.offset:  # a page past the last line: count what there is
+                counting = postgres_count(shape)
+                total = int(await connection.fetchval(counting.sql, *counting.arguments(values)))
+            else:
+                total = 0
         return StatementPage(
-            lines=[_line(row) for row in rows if row["id"] is not None],
+            lines=[_line(row) for row in rows],
             page=query.page,
             size=query.size,
             total=min(total, limit),

@@ -37,6 +37,12 @@ MAX_WORDS = 12
 _WORD = re.compile(r"[0-9a-z]+")
 _NORMALISED = r"btrim(regexp_replace(search_text, '[^0-9a-z]+', ' ', 'g'))"
 _PAIRS = r"regexp_replace({text}, '(\w+) (\w+)', '\1" + JOINER + r"\2', 'g')"
+_DIGITS = "abs(amount)::text"
+_MAGNITUDE = f"lpad(length({_DIGITS})::text, 2, '0')"
+_AMOUNT = (
+    f"' -' || {_MAGNITUDE} || ' -' || {_MAGNITUDE} || left({_DIGITS}, 1) "
+    f"|| ' -' || {_MAGNITUDE} || left({_DIGITS}, 2)"
+)
 VECTOR_SQL = (
     "strip(to_tsvector('simple'::regconfig, "
     + _NORMALISED
@@ -44,10 +50,13 @@ VECTOR_SQL = (
     + _PAIRS.format(text=_NORMALISED)
     + " || ' ' || "
     + _PAIRS.format(text=r"regexp_replace(" + _NORMALISED + r", '^\w+ ?', '')")
+    + " || "
+    + _AMOUNT
     + "))"
 )
 """The generated column's expression: the words, the pairs starting at the first word, the
-pairs starting at the second word (the two together: every neighbouring pair)."""
+pairs starting at the second word (the two together: every neighbouring pair), then the
+amount's buckets (`statement_amounts`)."""
 
 
 class WordVector(FunctionElement[str]):

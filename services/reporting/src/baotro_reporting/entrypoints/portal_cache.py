@@ -17,14 +17,15 @@ class PortalCache:
     def __init__(self, ttl_s: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._ttl_s = ttl_s
         self._clock = clock
-        self._pages: dict[str, str] = {}
+        self._pages: dict[str, bytes] = {}
         self._figures: dict[str, tuple[float, Any]] = {}
 
-    def page(self, key: str, build: Callable[[], str]) -> str:
-        """The page `build` renders, rendered once."""
-        if key not in self._pages:
-            self._pages[key] = build()
-        return self._pages[key]
+    def page(self, key: str, build: Callable[[], str]) -> bytes:
+        """The page `build` renders, rendered and encoded (UTF-8) once."""
+        page = self._pages.get(key)
+        if page is None:
+            page = self._pages[key] = build().encode()
+        return page
 
     async def figures(self, key: str, compute: Callable[[], Awaitable[T]]) -> T:
         """What `compute` returns, computed again once it is `ttl_s` seconds old."""

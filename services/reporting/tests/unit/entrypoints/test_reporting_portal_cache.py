@@ -34,15 +34,17 @@ async def test_figures_are_computed_again_once_they_are_too_old() -> None:
     assert (first, second, third) == (1, 1, 2)
 
 
-def test_a_page_is_rendered_once() -> None:
+def test_a_page_is_rendered_and_encoded_once() -> None:
     cache = PortalCache(ttl_s=0)
     rendered: list[str] = []
 
     def build() -> str:
         rendered.append("x")
-        return f"<p>{len(rendered)}</p>"
+        return f"<p>Ủng hộ {len(rendered)}</p>"
 
-    assert [cache.page("/ung-ho", build) for _ in range(3)] == ["<p>1</p>"] * 3
+    pages = [cache.page("/ung-ho", build) for _ in range(3)]
+    assert pages == ["<p>Ủng hộ 1</p>".encode()] * 3
+    assert rendered == ["x"]
 
 
 async def test_the_give_page_is_rendered_once_per_app(

@@ -1,0 +1,40 @@
+"""The public pages get no server span when no span is exported; every other route keeps it."""
+
+from __future__ import annotations
+
+import pytest
+from opentelemetry.util.http import parse_excluded_urls
+
+from baotro_reporting.bootstrap import PUBLIC_PAGES
+from baotro_shared.observability.tracing import untraced_urls
+
+UNTRACED = parse_excluded_urls(untraced_urls(PUBLIC_PAGES))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8004/",
+        "http://portal.example.vn/ung-ho",
+        "https://portal.example.vn/sao-ke",
+        "http://127.0.0.1:8004/v1/public/statement",
+        "http://127.0.0.1:8004/healthz",
+    ],
+)
+def test_public_pages_and_probes_are_not_traced(url: str) -> None:
+    assert UNTRACED.url_disabled(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8004/sao-ke.csv",
+        "http://127.0.0.1:8004/v1/public/statement.csv",
+        "http://127.0.0.1:8004/bao-cao/3f0c.pdf",
+        "http://127.0.0.1:8004/v1/news",
+        "http://127.0.0.1:8004/v1/reports",
+        "http://127.0.0.1:8004/ung-ho/extra",
+    ],
+)
+def test_other_routes_keep_their_spans(url: str) -> None:
+    assert not UNTRACED.url_disabled(url)
