@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.policy
-import functools
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from typing import Any, Protocol
 
 import aiosmtplib
 import httpx
 
+from baotro_notifications.adapters.letter_mail import LetterMail, letter_mail
 from baotro_notifications.domain.donors import Channel, international_phone, national_phone
 from baotro_notifications.settings import NotificationsSettings
 
@@ -59,22 +56,6 @@ class Sender(Protocol):
         ...
 
 
-@functools.lru_cache(maxsize=64)
-def folded_header(name: str, value: str) -> str:
-    """`value` as the e-mail package writes it (RFC 2047 encoded words, lines ≤ 78), computed
-    once per value. Folding an address header with a Vietnamese display name costs ~6 ms of
-    CPU in Python's e-mail package, more than the rest of a letter's message together; the
-    sender and the subjects are the same for every letter."""
-    policy = email.policy.default
-    text: str = policy.header_factory(name, value).fold(policy=policy)
-    return text[len(name) + 2 :].rstrip("\r\n")
-
-
-def _set_constant_header(mail: EmailMessage, name: str, value: str) -> None:
-    """Set a header that is the same for many letters, folded once (see `folded_header`)."""
-    mail.set_raw(name, folded_header(name, value))
-
-
 class SmtpConnections:
     """SMTP connections kept open and reused (aiosmtplib), each carrying one message at a time.
 
@@ -110,19 +91,19 @@ class SmtpConnections:
             client.close()
         return None
 
-    async def send(self, mail: EmailMessage) -> None:
+    async def send(self, mail: LetterMail) -> None:
         async with self._slots:
             kept = self._take()
             client, sent = kept if kept is not None else (await self._open(), 0)
             try:
                 try:
-                    await client.send_message(mail)
+                    await _send_over(client, mail)
                 except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
                     client.close()
                     if kept is None:
                         raise
                     client, sent = await self._open(), 0
-                    await client.send_message(mail)
+                    await _send_over(client, mail)
             except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused):
                 self._keep(client, sent)  # the envelope was reset: the connection is usable
                 raise
@@ -145,6 +126,10 @@ class SmtpConnections:
             client.close()
 
 
+async def _send_over(client: aiosmtplib.SMTP, mail: LetterMail) -> None:
+    await client.sendmail(mail.sender, [mail.recipient], mail.data)
+
+
 class EmailSender:
     """SMTP (aiosmtplib): a plain-text letter with the PDF letter attached, or the letter as
     the HTML body beside its plain text."""
@@ -153,33 +138,27 @@ class EmailSender:
         self._s = settings
         self._connections = SmtpConnections(settings) if settings.smtp_connections else None
 
-    def build(self, to: str, message: Outgoing) -> EmailMessage:
-        mail = EmailMessage()
-        _set_constant_header(mail, "Subject", message.subject)
-        _set_constant_header(mail, "From", self._s.mail_from)
-        mail["To"] = to
-        if self._s.mail_reply_to:
-            _set_constant_header(mail, "Reply-To", self._s.mail_reply_to)
-        mail["Date"] = formatdate(localtime=False)
-        mail["Message-ID"] = make_msgid(idstring=message.notice_id.hex, domain="baotro.vn")
-        mail.set_content(message.text)
-        if message.html is not None:
-            mail.add_alternative(message.html, subtype="html")
+    def build(self, to: str, message: Outgoing) -> LetterMail:
+        attachments = message.attachments
         if message.pdf is not None:
-            mail.add_attachment(
-                message.pdf, maintype="application", subtype="pdf", filename=message.pdf_name
-            )
-        for name, content in message.attachments:
-            mail.add_attachment(content, maintype="application", subtype="pdf", filename=name)
-        return mail
+            attachments = ((message.pdf_name, message.pdf), *attachments)
+        return letter_mail(
+            mail_from=self._s.mail_from,
+            to=to,
+            subject=message.subject,
+            text=message.text,
+            html=message.html,
+            attachments=attachments,
+            reply_to=self._s.mail_reply_to,
+            notice_hex=message.notice_id.hex,
+        )
 
-    async def _deliver(self, mail: EmailMessage) -> None:
+    async def _deliver(self, mail: LetterMail) -> None:
         if self._connections is not None:
             await self._connections.send(mail)
             return
         s = self._s
-        await aiosmtplib.send(
-            mail,
+        client = aiosmtplib.SMTP(
             hostname=s.smtp_host,
             port=s.smtp_port,
             username=s.smtp_username,
@@ -188,6 +167,8 @@ class EmailSender:
             start_tls=s.smtp_starttls,
             timeout=s.smtp_timeout_s,
         )
+        async with client:
+            await _send_over(client, mail)
 
     async def send(self, to: str, message: Outgoing) -> str:
         mail = self.build(to, message)
@@ -206,7 +187,7 @@ class EmailSender:
             raise DeliveryError(
                 f"SMTP {type(exc).__name__}: {exc}", provider_status="SMTP unreachable"
             ) from exc
-        return str(mail["Message-ID"])
+        return mail.message_id
 
     async def aclose(self) -> None:
         if self._connections is not None:

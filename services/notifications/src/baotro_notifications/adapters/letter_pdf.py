@@ -92,7 +92,7 @@ def _letter_face(path: Path) -> io.BytesIO:
     options.hinting = False
     options.layout_features = []
     options.name_IDs = ["*"]
-    options.drop_tables += ["kern", "hdmx", "LTSH", "VDMX"]
+    options.drop_tables += ["kern", "hdmx", "LTSH", "VDMX", "FFTM"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=LETTER_CODE_POINTS)
     subsetter.subset(font)
