@@ -49,10 +49,18 @@ class ReadModelRepository:
         return await insert_unless_exists(self._session, _table(GiftRecord), values)
 
     async def gift(self, donation_id: uuid.UUID, *, lock: bool = False) -> GiftRecord | None:
-        query = select(GiftRecord).where(GiftRecord.donation_id == donation_id)
-        if lock:
-            query = query.with_for_update()
+        """A gift; without `lock`, one already loaded in this transaction is not read again."""
+        if not lock:
+            return await self._session.get(GiftRecord, donation_id)
+        query = select(GiftRecord).where(GiftRecord.donation_id == donation_id).with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def load_gifts(self, donation_ids: list[uuid.UUID]) -> None:
+        """Read many gifts in one query (later `gift()` calls of this transaction find them)."""
+        if donation_ids:
+            await self._session.execute(
+                select(GiftRecord).where(GiftRecord.donation_id.in_(set(donation_ids)))
+            )
 
     async def group_totals(self, group_id: uuid.UUID) -> GroupTotals:
         row = (

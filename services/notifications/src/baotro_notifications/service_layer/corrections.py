@@ -23,14 +23,15 @@ async def current_amount(uow: NotificationsUnitOfWork, notice: DeliveryRecord) -
 
 
 async def correct_if_told_wrong(
-    uow: NotificationsUnitOfWork, notice: DeliveryRecord, *, now: datetime
+    uow: NotificationsUnitOfWork, notice: DeliveryRecord, *, now: datetime, just_sent: bool = False
 ) -> bool:
     """Queue a correction when the amount last told (by `notice` or its latest correction)
-    differs from the amount now; True when one was queued."""
+    differs from the amount now; True when one was queued. `just_sent`: `notice` is being
+    recorded as sent now, so no correction of it can exist yet."""
     if notice.kind not in (NoticeKind.THANK_YOU.value, NoticeKind.UNIT_SUMMARY.value):
         return False
     amount = await current_amount(uow, notice)
-    latest = await uow.deliveries.latest_correction(notice.id)
+    latest = None if just_sent else await uow.deliveries.latest_correction(notice.id)
     told = latest.told_amount if latest is not None else notice.told_amount
     if amount is None or told is None or amount == told:
         return False

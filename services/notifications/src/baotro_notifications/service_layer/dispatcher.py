@@ -49,6 +49,7 @@ from baotro_notifications.service_layer.event_handlers import summary_key
 from baotro_notifications.service_layer.letter_facts import LetterFacts, facts_of
 from baotro_notifications.service_layer.notice_events import failed_event, sent_event
 from baotro_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+from baotro_shared.events.base import EventData
 from baotro_shared.timeutil import VIETNAM
 
 log = structlog.get_logger(__name__)
@@ -220,6 +221,7 @@ class Dispatcher:
                 limit=self._policy.batch_size,
                 lease_until=now + timedelta(seconds=self._policy.lease_s),
             )
+            await uow.read_models.load_gifts([n.donation_id for n in notices if n.donation_id])
             due = [
                 _Due(notice.id, notice.donor_id, await facts_of(uow, notice, today))
                 for notice in notices
@@ -305,10 +307,16 @@ class Dispatcher:
         try:
             async with self._uow() as uow:
                 notices = await uow.deliveries.get_many([i for i, _ in outcomes], lock=True)
+                await uow.read_models.load_gifts(
+                    [n.donation_id for n in notices.values() if n.donation_id]
+                )
+                events: list[EventData] = []
                 for delivery_id, outcome in outcomes:
                     notice = notices.get(delivery_id)
                     if notice is not None:
-                        await self._record_one(uow, notice, outcome)
+                        events += await self._record_one(uow, notice, outcome)
+                if events:
+                    await uow.publish_many(events)
                 await uow.commit()
             return
         except asyncio.CancelledError:
@@ -320,7 +328,8 @@ class Dispatcher:
                 async with self._uow() as uow:
                     notice = await uow.deliveries.get(delivery_id, lock=True)
                     if notice is not None:
-                        await self._record_one(uow, notice, outcome)
+                        for event in await self._record_one(uow, notice, outcome):
+                            await uow.publish(event)
                     await uow.commit()
             except asyncio.CancelledError:
                 raise
@@ -330,22 +339,25 @@ class Dispatcher:
 
     async def _record_one(
         self, uow: NotificationsUnitOfWork, notice: DeliveryRecord, outcome: _Outcome
-    ) -> None:
+    ) -> list[EventData]:
+        """Record one outcome on its notice; the events to publish with it."""
         if notice.status != DeliveryStatus.PENDING.value:
-            return
+            return []
         now = _now()
         if isinstance(outcome, _Sent):
-            await self._record_sent(uow, notice, outcome, now)
-        elif isinstance(outcome, _Refused):
-            await self._attempt_failed(uow, notice, outcome, now)
-        elif isinstance(outcome, _Waiting):
+            return [await self._record_sent(uow, notice, outcome, now)]
+        if isinstance(outcome, _Refused):
+            failed = self._attempt_failed(notice, outcome, now)
+            return [failed] if failed is not None else []
+        if isinstance(outcome, _Waiting):
             self._wait_for_donations(notice, outcome.reason, now)
         else:
             self._skip(notice, outcome, now)
+        return []
 
     async def _record_sent(
         self, uow: NotificationsUnitOfWork, notice: DeliveryRecord, sent: _Sent, now: datetime
-    ) -> None:
+    ) -> EventData:
         notice.status = DeliveryStatus.SENT.value
         notice.channel = sent.channel.value
         notice.address_masked = sent.address_masked
@@ -361,23 +373,20 @@ class Dispatcher:
         if notice.summary_group_id is not None:
             gifts = (await uow.read_models.group_totals(notice.summary_group_id)).gifts
         notice.gifts = gifts
-        await uow.publish(sent_event(notice, now))
         # a reversal that arrived while the letter was on its way
-        await correct_if_told_wrong(uow, notice, now=now)
+        await correct_if_told_wrong(uow, notice, now=now, just_sent=True)
         log.info(
             "notifications.delivery.sent",
             notice_id=str(notice.id),
             kind=notice.kind,
             channel=sent.channel.value,
         )
+        return sent_event(notice, now)
 
-    async def _attempt_failed(
-        self,
-        uow: NotificationsUnitOfWork,
-        notice: DeliveryRecord,
-        refused: _Refused,
-        now: datetime,
-    ) -> None:
+    def _attempt_failed(
+        self, notice: DeliveryRecord, refused: _Refused, now: datetime
+    ) -> EventData | None:
+        """Count a failed attempt; `notice.failed` when it was the last one allowed."""
         error = refused.error
         notice.attempts += 1
         notice.last_error = error.answer
@@ -390,16 +399,16 @@ class Dispatcher:
             notice.letter_pdf = refused.pdf
         if gives_up(notice.attempts, self._policy.max_attempts):
             notice.status = DeliveryStatus.FAILED.value
-            await uow.publish(failed_event(notice, now))
             log.warning(
                 "notifications.delivery.failed",
                 notice_id=str(notice.id),
                 attempts=notice.attempts,
                 provider_status=error.provider_status,
             )
-        else:
-            delay = self._policy.delivery_backoff.delay(notice.attempts)
-            notice.next_attempt_at = now + timedelta(seconds=delay)
+            return failed_event(notice, now)
+        delay = self._policy.delivery_backoff.delay(notice.attempts)
+        notice.next_attempt_at = now + timedelta(seconds=delay)
+        return None
 
     def _wait_for_donations(self, notice: DeliveryRecord, reason: str, now: datetime) -> None:
         notice.lookup_failures += 1
