@@ -43,7 +43,13 @@ class ReportingSettings(ServiceSettings):
     statement_cache_ttl_s: float = Field(30.0, ge=0)
     """How long a page of a public statement search is kept for the same search asked again
     while no line is written (0: no cache). Only the campaign names and appeal aliases shown
-    may be this old: any new line drops the kept pages (`adapters.statement_cache`)."""
+    may be this old: new lines drop the kept pages (`adapters.statement_cache`)."""
+    statement_cache_check_ms: int = Field(1000, ge=0)
+    """How often each process asks the database whether statement lines were added, while its
+    cache answers searches from memory: a search shows the lines committed this long before it
+    (0: asked before every search)."""
+    statement_cache_max_mib: float = Field(32.0, gt=0)
+    """The pages one process keeps, in MiB (the least recently asked go first)."""
 
     def vietqr_account(self) -> PublicAccount | None:
         return next((a for a in self.accounts if a.bin), None)

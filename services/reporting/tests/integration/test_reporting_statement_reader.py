@@ -32,6 +32,8 @@ Sessions = async_sessionmaker[AsyncSession]
 RECORDED = datetime(2024, 9, 12, 3, 0, tzinfo=UTC)
 CAMPAIGN = uuid.UUID("6f1c1f0e-4f5e-4a52-9d38-2f4b4a0c1b11")
 APPEAL = uuid.UUID("0b8f6c56-3a51-4a44-8b55-9a2c7f3e2d22")
+CHECK_S = 0.5
+"""How often the caches of these tests read the statement's version."""
 
 
 @pytest.fixture
@@ -164,27 +166,65 @@ async def test_its_connections_plan_each_search_for_its_values_and_never_jit(
     assert settings == SESSION
 
 
-async def test_a_page_asked_again_is_kept_until_a_line_is_written(
+async def test_a_page_asked_again_is_answered_from_memory_until_a_check_sees_new_lines(
     sessions: Sessions, reader: PostgresStatementReader
 ) -> None:
-    cache = CachedStatementReader(reader, ttl_s=60)
+    cache = CachedStatementReader(reader, ttl_s=60, check_interval_s=CHECK_S)
     await _add(sessions, _line(1, "NGUYỄN VĂN A", "ung ho"))
 
     first = await cache.search(_query(text="Nguyễn Văn A"))
     again = await cache.search(_query(text="  nguyen  VAN a "))
     await _add(sessions, _line(2, "Nguyễn Văn An", "ung ho tre em"))
-    after_insert = await cache.search(_query(text="nguyen van a"))
+    within_the_interval = await cache.search(_query(text="nguyen van a"))
+    reads_while_kept = cache.version_reads
+    await asyncio.sleep(CHECK_S)
+    after_the_interval = await cache.search(_query(text="nguyen van a"))
+    later = await cache.search(_query(text="nguyen van a"))
 
-    assert (cache.hits, cache.misses) == (1, 2)
-    assert again is first
     assert [line.name for line in first.lines] == ["NGUYỄN VĂN A"]
-    assert [line.name for line in after_insert.lines] == ["Nguyễn Văn An", "NGUYỄN VĂN A"]
+    assert again is first
+    assert within_the_interval is first  # no round trip: the page as it was, < CHECK_S old
+    assert reads_while_kept == 1
+    assert [line.name for line in after_the_interval.lines] == ["Nguyễn Văn An", "NGUYỄN VĂN A"]
+    assert later is after_the_interval
+    assert (cache.hits, cache.misses) == (3, 2)
+    assert cache.version_reads <= 3  # at the start, maybe at CHECK_S / 2, after CHECK_S
+
+
+async def test_a_page_searched_before_lines_arrived_is_not_served_after_the_next_check(
+    sessions: Sessions, reader: PostgresStatementReader
+) -> None:
+    """Lines keep arriving while the same search is asked over and over: every search shows
+    every line committed at least CHECK_S before it started, never an older page."""
+    cache = CachedStatementReader(reader, ttl_s=60, check_interval_s=CHECK_S)
+    committed: list[tuple[float, str]] = []
+    loop = asyncio.get_running_loop()
+    late: list[str] = []
+    for number in range(8):
+        name = f"Phạm Thị Thoa {number}"
+        await _add(sessions, _line(number, name, "ung ho"))
+        committed.append((loop.time(), search_text(name)))
+        for _ in range(3):
+            asked_at = loop.time()
+            page = await cache.search(_query(text="pham thi thoa"))
+            shown = {search_text(line.name) for line in page.lines}
+            late += [n for at, n in committed if at <= asked_at - CHECK_S and n not in shown]
+            await asyncio.sleep(CHECK_S / 4)
+
+    await asyncio.sleep(CHECK_S)
+    settled = await cache.search(_query(text="pham thi thoa"))
+
+    assert late == []
+    assert cache.hits > 0  # pages were answered from memory in between
+    assert cache.version_reads < cache.hits + cache.misses
+    assert settled.total == 8
 
 
 async def test_rewritten_and_removed_lines_show_at_the_next_search(
     sessions: Sessions, reader: PostgresStatementReader
 ) -> None:
-    cache = CachedStatementReader(reader, ttl_s=60)
+    # read before every search (check_interval_s=0): the statement exactly as it is
+    cache = CachedStatementReader(reader, ttl_s=60, check_interval_s=0)
     await _add(sessions, _line(1, ANONYMOUS, "hoan tra"), _line(2, "Lê Thị Hoa", "ung ho"))
     await cache.search(_query())
 
@@ -254,6 +294,35 @@ async def test_the_app_searches_on_its_own_pool_and_closes_it_when_it_stops(
     assert "NGUYỄN VĂN A" not in page
     assert during >= 1
     assert after == 0
+
+
+async def test_the_portal_shows_new_lines_once_its_check_interval_has_passed(
+    url: str, sessions: Sessions
+) -> None:
+    await _add(sessions, _line(1, "Trần Văn Bảo", "ung ho"))
+    settings = ReportingSettings(
+        database_url=url,
+        kafka_bootstrap_servers="127.0.0.1:9",
+        consumer_poll_timeout_ms=100,
+        statement_cache_check_ms=int(CHECK_S * 1000),
+    )
+    app = create_app(settings)
+    query = {"q": "tran van bao"}
+
+    async with (
+        LifespanManager(app, startup_timeout=60),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://p") as http,
+    ):
+        before = (await http.get("/v1/public/statement", params=query)).json()
+        await http.get("/sao-ke", params=query)
+        await _add(sessions, _line(2, "Trần Văn Bảo", "ung ho dot 2"))
+        await asyncio.sleep(CHECK_S)
+        after = (await http.get("/v1/public/statement", params=query)).json()
+        page = (await http.get("/sao-ke", params=query)).text
+
+    assert [item["memo"] for item in before["items"]] == ["ung ho"]
+    assert [item["memo"] for item in after["items"]] == ["ung ho dot 2", "ung ho"]
+    assert "ung ho dot 2" in page
 
 
 async def _public_connections(sessions: Sessions) -> int:

@@ -101,27 +101,36 @@ async def _keep(_connection: Any) -> None:
 
 
 class PostgresStatementReader:
-    """Searches on its own asyncpg pool, opened at the first search, closed by `close`."""
+    """Searches on its own asyncpg pool, opened at the first search, closed by `close`; the
+    version is read on a connection of its own (`version`)."""
 
     def __init__(self, database_url: str, *, pool_size: int = POOL_SIZE) -> None:
         self._dsn = asyncpg_dsn(database_url)
         self._pool_size = pool_size
         self._pool: Any = None
+        self._version_pool: Any = None
         self._opening: asyncio.Lock | None = None
+
+    async def _open(self, size: int) -> Any:
+        return await asyncpg.create_pool(
+            self._dsn, min_size=1, max_size=size, reset=_keep, server_settings=SESSION
+        )
 
     async def _connections(self) -> Any:
         if self._pool is None:
             self._opening = self._opening or asyncio.Lock()
             async with self._opening:
                 if self._pool is None:
-                    self._pool = await asyncpg.create_pool(
-                        self._dsn,
-                        min_size=1,
-                        max_size=self._pool_size,
-                        reset=_keep,
-                        server_settings=SESSION,
-                    )
+                    self._pool = await self._open(self._pool_size)
         return self._pool
+
+    async def _version_connection(self) -> Any:
+        if self._version_pool is None:
+            self._opening = self._opening or asyncio.Lock()
+            async with self._opening:
+                if self._version_pool is None:
+                    self._version_pool = await self._open(1)
+        return self._version_pool
 
     async def search(self, query: StatementQuery) -> StatementPage:
         """One page, newest first, the total counted up to `count_limit(query)`."""
@@ -154,12 +163,16 @@ class PostgresStatementReader:
         return replace(query, text=" ".join(words.words) if words else query.text)
 
     async def version(self) -> Version:
-        pool = await self._connections()
+        """Read on a connection of its own: never queued behind the searches of the pool (a
+        cache waiting for the version would hold back every search it could answer)."""
+        pool = await self._version_connection()
         async with pool.acquire() as connection:
             row = await connection.fetchrow(VERSION_SQL)
         return int(row["lines"]), int(row["ids"])
 
     async def close(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            await pool.close()
+        pools = (self._pool, self._version_pool)
+        self._pool = self._version_pool = None
+        for pool in pools:
+            if pool is not None:
+                await pool.close()

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
+from baotro_reporting.adapters.statement_cache import CachedStatementReader
 from baotro_reporting.service_layer.projections import reset_read_models
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from baotro_shared.runtime import ServiceRuntime
@@ -45,6 +46,7 @@ class RebuildResult(BaseModel):
 
 @router.post("/admin/read-models/reset", response_model=RebuildResult, tags=["admin"])
 async def reset(
+    request: Request,
     runtime: Runtime,
     _admin: Annotated[Principal, Depends(require_roles(Role.FUND_ADMIN))],
 ) -> RebuildResult:
@@ -52,4 +54,7 @@ async def reset(
     consumer = runtime.consumer
     assert consumer is not None
     await reset_read_models(runtime.uow(), runtime.tables, consumer=consumer.name)
+    reader = getattr(request.app.state, "statement_reader", None)
+    if isinstance(reader, CachedStatementReader):
+        reader.forget()  # this process's kept pages are of the statement just emptied
     return RebuildResult(status="reset")

@@ -77,7 +77,8 @@ async def statement(request: Request) -> Response:
     Mỗi từ gõ vào khớp với một từ trọn vẹn, từ cuối cùng khớp cả phần đầu của một từ
     ("nguyen van a" tìm thấy "Nguyễn Văn A", "Nguyễn Văn Anh"); nhiều từ phải đứng liền nhau
     theo đúng thứ tự. `total` đếm tới 50 dòng (rồi từng bậc 50 khi xem các trang sau):
-    `total_is_exact` là false khi còn nhiều hơn."""
+    `total_is_exact` là false khi còn nhiều hơn. Dòng mới ghi vào sao kê có trong kết quả
+    tìm kiếm chậm nhất khoảng một giây sau khi được ghi."""
     # reads the request itself: FastAPI's parameters and dependencies were a tenth of a
     # search's Python time (profiled); they stay documented in `STATEMENT_PARAMETERS`
     settings: ReportingSettings = request.app.state.settings

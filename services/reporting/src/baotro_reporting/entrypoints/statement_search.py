@@ -2,8 +2,9 @@
 
 The bootstrap gives the app its reader (`build_statement_reader`): on PostgreSQL the
 reader's own pool (`adapters.statement_reader`), behind the page cache unless
-`statement_cache_ttl_s` is 0; elsewhere a unit of work. An app assembled without the
-bootstrap (tests of the routers) searches in units of work of its runtime.
+`statement_cache_ttl_s` is 0 (the cache asks the database for new lines once per
+`statement_cache_check_ms`, not at every search); elsewhere a unit of work. An app assembled
+without the bootstrap (tests of the routers) searches in units of work of its runtime.
 """
 
 from __future__ import annotations
@@ -59,7 +60,12 @@ def build_statement_reader(
     reader = PostgresStatementReader(settings.database_url)
     if settings.statement_cache_ttl_s <= 0:
         return reader
-    return CachedStatementReader(reader, ttl_s=settings.statement_cache_ttl_s)
+    return CachedStatementReader(
+        reader,
+        ttl_s=settings.statement_cache_ttl_s,
+        check_interval_s=settings.statement_cache_check_ms / 1000,
+        max_bytes=int(settings.statement_cache_max_mib * 1024 * 1024),
+    )
 
 
 def statement_reader(request: Request) -> StatementReader:
