@@ -203,9 +203,10 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
     )
     p.add_argument(
         "--notifications-full",
-        action="store_true",
-        default=os.environ.get("BENCH_NOTIFICATIONS_FULL", "0") == "1",
-        help="notifications phase at the issue's size: 200 gifts/s for 60 s (default 50/s, 10 s)",
+        action=argparse.BooleanOptionalAction,
+        default=os.environ.get("BENCH_NOTIFICATIONS_FULL", "1") == "1",
+        help="notifications phase at the issue's size, 200 gifts/s for 60 s per mode (the "
+        "default; about 11 minutes); --no-notifications-full: 50/s for 10 s",
     )
     p.add_argument(
         "--no-notifications",
@@ -219,6 +220,7 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         a.relay_events, a.relay_repeats = 2_000, 1
         a.duration = a.steady_duration = a.echo_duration = 3.0
         a.warmup = 10
+        a.notifications_full = False
     if a.steady_rate == a.rate:
         a.steady_rate = 0.0
     if a.donations:

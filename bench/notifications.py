@@ -14,7 +14,7 @@ the run. Backlog at the end of the load: gifts committed but not yet e-mailed (a
 service's pending notices); then the run waits for every e-mail (the drain).
 
 Run: `python -m bench.notifications [--full] [--rate R] [--duration S] [--modes pdf,html]`
-or `python -m bench --only notifications [--notifications-full]`.
+or `python -m bench --only notifications [--no-notifications-full]` (full size by default).
 """
 
 from __future__ import annotations
