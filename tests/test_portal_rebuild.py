@@ -8,13 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from baotro_shared.testing.harness import RunningService, ServiceHarness
-from baotro_shared.testing.plugin import eventually
+from baotro_shared.testing.plugin import bearer, eventually
 
 Tokens = Callable[..., str]
-
-
-def _as(make_token: Tokens, role: str, sub: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token(role, None, sub=sub)}"}
 
 
 async def _statement(reporting: RunningService) -> list[tuple[Any, ...]]:
@@ -40,8 +36,8 @@ async def test_reset_and_replay_give_back_the_same_statement_and_report(
 ) -> None:
     donations = await services.start("donations")
     reporting = await services.start("reporting")
-    accountant = _as(make_token, "accountant", "ke-toan@quy")
-    admin = _as(make_token, "fund_admin", "giam-doc@quy")
+    accountant = bearer(make_token, "accountant", sub="ke-toan@quy")
+    admin = bearer(make_token, "fund_admin", sub="giam-doc@quy")
     ids = []
     for amount, day in [
         (2_000_000, "2026-02-01"),
