@@ -135,10 +135,7 @@ async def bulk_insert(
     json_columns = [i for i, n in enumerate(names) if isinstance(table.c[n].type, JSON)]
     if json_columns:
         records = [_with_json_text(record, json_columns) for record in records]
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
-    await driver.copy_records_to_table(table.name, records=records, columns=names)
+    await _copy(conn, table, names, records)
 
 
 async def copy_records(
@@ -164,10 +161,20 @@ async def copy_records(
         ]
         await conn.execute(table.insert(), rows)
         return
+    await _copy(conn, table, list(columns), records)
+
+
+async def _copy(
+    conn: sa_asyncio.AsyncConnection,
+    table: Table,
+    columns: list[str],
+    records: Sequence[tuple[Any, ...]],
+) -> None:
+    """PostgreSQL's binary COPY of `records` into `table` through asyncpg."""
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None
-    await driver.copy_records_to_table(table.name, records=records, columns=list(columns))
+    await driver.copy_records_to_table(table.name, records=records, columns=columns)
 
 
 def json_text(value: Any) -> str:
@@ -179,5 +186,5 @@ def _with_json_text(record: tuple[Any, ...], columns: list[int]) -> tuple[Any, .
     values = list(record)
     for i in columns:
         if values[i] is not None:
-            values[i] = json.dumps(values[i], ensure_ascii=False, separators=(",", ":"))
+            values[i] = json_text(values[i])
     return tuple(values)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from opentelemetry import propagate
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from baotro_shared.db import bulk_insert, copy_records, json_text
+from baotro_shared.db import copy_records, json_text
 from baotro_shared.events.base import EventData
 from baotro_shared.events.catalogue import EventCatalogue
 from baotro_shared.events.envelope import Envelope
@@ -72,45 +72,8 @@ class OutboxWriter:
         return envelope
 
     async def add_many(self, session: AsyncSession, events: Sequence[EventData]) -> list[Envelope]:
-        """Record many events in one multi-row statement; returns their envelopes."""
-        if not events:
-            return []
-        trace = current_trace_headers()
-        now = datetime.now(UTC)
-        envelopes = [
-            self._catalogue.envelope(
-                data,
-                source=self._source,
-                traceparent=trace.get("traceparent"),
-                tracestate=trace.get("tracestate"),
-            )
-            for data in events
-        ]
-        await bulk_insert(
-            session,
-            self._tables.outbox,
-            [
-                {
-                    "event_id": envelope.id,
-                    "topic": envelope.type,
-                    "event_type": envelope.type,
-                    "key": envelope.subject,
-                    "payload": envelope.to_json_bytes(),
-                    "headers": trace,
-                    "created_at": now,
-                    "published_at": None,
-                    "publish_count": 0,
-                }
-                for envelope in envelopes
-            ],
-        )
-        return envelopes
-
-    async def add_many_bulk(
-        self, session: AsyncSession, events: Sequence[EventData]
-    ) -> list[Envelope]:
-        """`add_many` for large batches: the same rows, written as tuples (`copy_records`)
-        with the trace headers encoded once rather than once a row."""
+        """Record many events in one statement (COPY on PostgreSQL), the trace headers
+        encoded once for all of them; returns their envelopes."""
         if not events:
             return []
         trace = current_trace_headers()

@@ -251,7 +251,7 @@ async def record_new_donations_in(
         donations.append(donation)
         events.append(event)
     await uow.ledger.add_donations(donations)
-    await uow.publish_many_bulk(events)
+    await uow.publish_many(events)
     return donations
 
 

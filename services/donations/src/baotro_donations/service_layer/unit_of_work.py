@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,8 +13,6 @@ from baotro_donations.adapters.party_repository import PartyRepository
 from baotro_donations.adapters.payment_code_repository import PaymentCodeRepository
 from baotro_donations.settings import DonationsSettings
 from baotro_shared.crypto import FieldCipher
-from baotro_shared.events.base import EventData
-from baotro_shared.events.envelope import Envelope
 from baotro_shared.messaging.outbox import OutboxSignal, OutboxWriter
 from baotro_shared.uow import UnitOfWork
 
@@ -48,9 +45,3 @@ class DonationsUnitOfWork(UnitOfWork):
         self.disbursements = DisbursementRepository(self.session)
         self.bank_feeds = BankFeedRepository(self.session, self.cipher)
         return self
-
-    async def publish_many_bulk(self, events: Sequence[EventData]) -> list[Envelope]:
-        """`publish_many` for the large batches of a statement import, through
-        `OutboxWriter.add_many_bulk`: the same outbox rows, built for less."""
-        self._pending_events += len(events)
-        return await self._outbox.add_many_bulk(self.session, events)
