@@ -51,12 +51,16 @@ class LetterRenderer:
     def __init__(self, letterhead: Letterhead, *, executor: Executor | None = None) -> None:
         self.head = letterhead
         self._env = _environment()
-        self._own_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="letters")
-        """ReportLab keeps state per document build: one thread draws one letter at a time."""
-        self._executor: Executor = executor or self._own_thread
+        # ReportLab keeps state per document build: one thread draws one letter at a time
+        self._own_thread: ThreadPoolExecutor | None = None
+        if executor is None:
+            self._own_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="letters")
+            executor = self._own_thread
+        self._executor = executor
 
     def close(self) -> None:
-        self._own_thread.shutdown(wait=False, cancel_futures=True)
+        if self._own_thread is not None:
+            self._own_thread.shutdown(wait=False, cancel_futures=True)
 
     async def pdf(self, html: str) -> bytes:
         """The PDF of a letter's HTML: in the render processes when configured, else in the

@@ -57,15 +57,18 @@ log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True)
 class DispatchPolicy:
+    """How the dispatcher works, from the settings (`runtime.dispatch_policy`), which hold
+    the defaults."""
+
     max_attempts: int
     delivery_backoff: Backoff
     lookup_backoff: Backoff
-    batch_size: int = 20
-    concurrency: int = 8
-    lease_s: float = 300.0
-    quiet_period_s: float = 3 * 24 * 3600.0
-    interval_s: float = 0.25
-    email_letter: str = "pdf"
+    batch_size: int
+    concurrency: int
+    lease_s: float
+    quiet_period_s: float
+    interval_s: float
+    email_letter: str
     """"pdf": e-mails carry the letter as a PDF; "html": as their HTML body, the PDF is
     rendered on demand (printed letters are always rendered at send time)."""
 
