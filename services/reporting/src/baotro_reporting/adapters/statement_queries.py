@@ -14,11 +14,12 @@ import uuid
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from baotro_reporting.adapters.orm import AppealView, CampaignView
 from baotro_reporting.adapters.statement_sql import (
+    VERSION_SQL,
     chunk_statement,
     count_limit,
     page_statement,
@@ -120,6 +121,12 @@ class StatementQueries:
             await connection.exec_driver_sql("SET plan_cache_mode = force_custom_plan")
             connection.info[_CUSTOM_PLANS] = True
         return connection
+
+    async def version(self) -> tuple[int, int]:
+        """The statement's version (`VERSION_SQL`): changes when lines are added or all
+        removed."""
+        row = (await self._session.execute(text(VERSION_SQL))).one()
+        return int(row.lines), int(row.ids)
 
     async def search(self, query: StatementQuery) -> StatementPage:
         """One page, newest first; the total counted up to `count_limit(query)`."""

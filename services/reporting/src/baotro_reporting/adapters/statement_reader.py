@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from baotro_reporting.adapters.statement_queries import purpose_label
 from baotro_reporting.adapters.statement_sql import (
+    VERSION_SQL,
     count_limit,
     postgres_count,
     postgres_page,
@@ -48,14 +49,6 @@ SESSION = {
     "max_parallel_workers_per_gather": "0",
     "application_name": "baotro-reporting-public",
 }
-VERSION_SQL = (
-    "SELECT count(*) AS lines, coalesce(sum(id), 0) AS ids FROM "
-    "(SELECT id FROM statement_line ORDER BY id DESC LIMIT 64) AS newest"
-)
-"""Changes when lines are added (also by a transaction that commits after a later one, while
-its line is among the newest 64) and when the statement is emptied (the read models' reset).
-No line is rewritten alone: a reversal takes its donor's name when the gift's line is added."""
-
 Version = tuple[int, int]
 
 

@@ -294,3 +294,12 @@ def postgres_count(shape: Shape) -> PostgresSearch:
     """How many lines match, counted up to `window`."""
     found = _found(shape, ordered=False).subquery("found")
     return _for_asyncpg(select(func.count().label("total")).select_from(found))
+
+
+VERSION_SQL = (
+    "SELECT count(*) AS lines, coalesce(sum(id), 0) AS ids FROM "
+    "(SELECT id FROM statement_line ORDER BY id DESC LIMIT 64) AS newest"
+)
+"""Changes when lines are added (also by a transaction that commits after a later one, while
+its line is among the newest 64) and when the statement is emptied (the read models' reset).
+No line is rewritten alone: a reversal takes its donor's name when the gift's line is added."""

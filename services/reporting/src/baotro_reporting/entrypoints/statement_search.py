@@ -14,11 +14,9 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from fastapi import FastAPI, Request
-from sqlalchemy import text
 
 from baotro_reporting.adapters.statement_cache import CachedStatementReader
 from baotro_reporting.adapters.statement_reader import (
-    VERSION_SQL,
     PostgresStatementReader,
     StatementReader,
     Version,
@@ -45,8 +43,7 @@ class SessionStatementReader:
 
     async def version(self) -> Version:
         async with self._uow() as uow:
-            row = (await uow.session.execute(text(VERSION_SQL))).one()
-        return int(row.lines), int(row.ids)
+            return await uow.statement.version()
 
     async def close(self) -> None:
         return None
