@@ -122,10 +122,6 @@ def scrub(answer: str, address: str, masked: str) -> str:
     return answer
 
 
-def _skipped(facts: LetterFacts | SkipReason) -> bool:
-    return isinstance(facts, SkipReason)
-
-
 SUMMARY_CHECK_INTERVAL_S = 1.0
 """Quiet periods last days: looking for quiet unit summaries once a second is plenty."""
 
@@ -235,7 +231,11 @@ class Dispatcher:
     async def _donors_of(self, due: list[_Due]) -> dict[uuid.UUID, DonorProfile] | str:
         """The donors of a round's letters, asked of donations in one request; why not, when
         donations cannot answer now (the round's notices then wait and retry)."""
-        ids = [n.donor_id for n in due if n.donor_id is not None and not _skipped(n.facts)]
+        ids = [
+            n.donor_id
+            for n in due
+            if n.donor_id is not None and not isinstance(n.facts, SkipReason)
+        ]
         if not ids:
             return {}
         try:
