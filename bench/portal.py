@@ -3,8 +3,10 @@
 The lines (`bench.portal_data`: the three real statements of ../shared/data/saoke-mttq-2024
 plus generated lines in their styles) are COPYed into reporting's `statement_line`, the
 indexes of the migrations built after the load. The reporting service then runs as its own
-uvicorn server with N workers (`bench.portal_server`, 2 by default: the machine's cores) and
-the same server, one run after the other, takes:
+uvicorn server with N workers (`bench.portal_server`, 2 by default: the machine's cores),
+waits until every worker has built its in-memory word index (`statement_index`; the time
+from the server's start and each worker's RSS are reported), and the same server, one run
+after the other, takes:
 
 - 50 clients searching `GET /v1/public/statement` with a realistic mix (`bench.portal_load`:
   common names, full names with and without diacritics, rare names, memo words, amount and
@@ -15,7 +17,9 @@ the same server, one run after the other, takes:
 - 1 client searching with the mix: the time a search takes when nobody waits in line.
 
 Those runs have the service's result cache turned off (`REPORTING_STATEMENT_CACHE_TTL_S=0`):
-every search runs its query. Then the same mix runs again on a fresh server with the cache
+every search walks the index and reads the lines of its page it has not kept by id. Then the
+JSON mix runs on a server without the word index (`REPORTING_STATEMENT_INDEX=false`: every
+search in PostgreSQL, as before the index), and again on a fresh server with the cache
 on (its default), once on the JSON API and once on `/sao-ke`, each from an empty cache and
 with searches of their own (other seeds): the figures with the cache, labelled as such, with
 the share of searches that repeated one asked earlier in the run (the ones the cache can
@@ -34,11 +38,14 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import sys
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
@@ -62,7 +69,7 @@ from bench.portal_data import (
     prepare_kept,
 )
 from bench.portal_load import LoadResult, Request, person, run_clients, search_request
-from bench.portal_server import CpuProbe, start_server
+from bench.portal_server import CpuProbe, children_of, start_server
 from bench.stats import Summary
 from bench.table import Section, render
 
@@ -108,6 +115,8 @@ class PortalResult:
     cached_page: LoadResult
     rebuild_per_s: float | None
     memory: PostgresMemory | None = None
+    sql_search: LoadResult | None = None
+    index: IndexInfo | None = None
 
 
 async def rebuild_rate(postgres: PostgresDatabases, events: int) -> float:
@@ -190,10 +199,49 @@ class Run:
     seed: int
 
 
+@dataclass(frozen=True)
+class IndexInfo:
+    """The in-memory word index of a server's workers, once every worker had built it."""
+
+    build_s: float
+    """From the server's start until every worker searched with its index."""
+    worker_rss_mib: tuple[float, ...]
+
+
+_INDEX_LINES = re.compile(r"^reporting_statement_index_lines (\S+)$", re.M)
+
+
+async def _wait_indexed(port: int, lines: int, workers: int) -> None:
+    """Until every worker's index holds `lines` (each poll on a new connection, so that the
+    workers answer in turn: 4 answers per worker in a row)."""
+    in_a_row = 0
+    for _ in range(3_000):
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+            found = _INDEX_LINES.search((await http.get("/metrics")).text)
+        in_a_row = in_a_row + 1 if found and float(found.group(1)) >= lines else 0
+        if in_a_row >= 4 * workers:
+            return
+        await asyncio.sleep(0.1 if in_a_row else 0.5)
+    raise RuntimeError("the reporting workers did not build their statement index")
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 async def _serve(
-    url: str, options: PortalOptions, broker: str, runs: Sequence[Run], *, cache: bool
-) -> dict[str, LoadResult]:
-    """One server (its result cache on or off) taking `runs` one after the other."""
+    url: str,
+    options: PortalOptions,
+    broker: str,
+    runs: Sequence[Run],
+    *,
+    cache: bool,
+    index: bool,
+) -> tuple[dict[str, LoadResult], IndexInfo | None]:
+    """One server (its result cache, its word index on or off) taking `runs` in turn."""
     port = free_port()
     dsn = url.replace("postgresql+asyncpg", "postgresql")
     env = {
@@ -203,15 +251,23 @@ async def _serve(
     }
     if not cache:
         env["REPORTING_STATEMENT_CACHE_TTL_S"] = "0"
+    env["REPORTING_STATEMENT_INDEX"] = "true" if index else "false"
+    started = time.perf_counter()
     server = await start_server(port, options.workers, env)
     try:
         await _wait_healthy(port)
+        info = None
+        if index:
+            say(f"portal: waiting for the {options.workers} worker(s) to build their index")
+            await _wait_indexed(port, options.lines, options.workers)
+            rss = tuple(_rss_mib(pid) for pid in children_of(server.pid))
+            info = IndexInfo(time.perf_counter() - started, rss)
         probe = CpuProbe(server.pid, dsn, dsn.rsplit("/", 1)[1])
         results: dict[str, LoadResult] = {}
         for run in runs:
             say(
                 f"portal: {run.clients} client(s) on {run.path} for {run.seconds:g} s, "
-                f"result cache {'on' if cache else 'off'}"
+                f"result cache {'on' if cache else 'off'}, word index {'on' if index else 'off'}"
             )
             results[run.name] = await run_clients(
                 port,
@@ -222,17 +278,19 @@ async def _serve(
                 probe=probe,
                 seed=run.seed,
             )
-        return results
+        return results, info
     finally:
         server.terminate()
         await asyncio.wait_for(server.wait(), 30)
 
 
-async def _measure_server(url: str, options: PortalOptions) -> dict[str, LoadResult]:
+async def _measure_server(
+    url: str, options: PortalOptions
+) -> tuple[dict[str, LoadResult], IndexInfo | None]:
     clients, duration = options.clients, options.duration_s
     with running_broker() as broker:
         servers = broker.bootstrap_servers
-        runs = await _serve(
+        runs, info = await _serve(
             url,
             options,
             servers,
@@ -243,15 +301,18 @@ async def _measure_server(url: str, options: PortalOptions) -> dict[str, LoadRes
                 Run("alone", STATEMENT_API, search_request, 1, max(5.0, duration / 2), 3_000),
             ),
             cache=False,
+            index=True,
         )
+        sql = Run("sql_search", STATEMENT_API, search_request, clients, duration, seed=0)
+        runs |= (await _serve(url, options, servers, (sql,), cache=False, index=False))[0]
         # each cached run on a fresh server: it starts from an empty cache
         for name, path, seed in (
             ("cached_search", STATEMENT_API, 5_000),
             ("cached_page", "/sao-ke", 6_000),
         ):
             run = Run(name, path, search_request, clients, duration, seed)
-            runs |= await _serve(url, options, servers, (run,), cache=True)
-        return runs
+            runs |= (await _serve(url, options, servers, (run,), cache=True, index=True))[0]
+        return runs, info
 
 
 async def measure_portal(
@@ -266,7 +327,7 @@ async def measure_portal(
         say(f"portal: loading {options.lines:,} statement lines")
         load = await load_statement(url.replace("postgresql+asyncpg", "postgresql"), options.lines)
     memory = await postgres_memory(url.replace("postgresql+asyncpg", "postgresql"))
-    runs = await _measure_server(url, options)
+    runs, index = await _measure_server(url, options)
     rate: float | None = None
     if options.rebuild_events > 0:
         say(f"portal: rebuilding from {options.rebuild_events:,} events")
@@ -283,6 +344,8 @@ async def measure_portal(
         runs["cached_page"],
         rate,
         memory,
+        runs["sql_search"],
+        index,
     )
 
 
@@ -317,7 +380,8 @@ def portal_section(result: PortalResult) -> Section:
             f"search latency {name}",
             f"{s:.1f} ms",
             f"{baseline:.1f} ms",
-            "JSON API, result cache off; baseline: /ung-ho, no database (the server's ceiling)"
+            "JSON API, word index on, result cache off; baseline: /ung-ho, no database (the "
+            "server's ceiling)"
             if name == "p50"
             else ("target p95 < 50 ms" if name == "p95" else ""),
         )
@@ -328,6 +392,30 @@ def portal_section(result: PortalResult) -> Section:
         f"errors: {result.search.errors} search, {result.static.errors} static; "
         f"{_load(result.search)} (search), {_load(result.static)} (static)",
     )
+    if result.sql_search is not None and result.sql_search.all_ms:
+        sql = result.sql_search
+        cpu = sql.cpu_ms_per_request()
+        section.add(
+            "search in SQL (index off) p50/p95/p99",
+            _ms(Summary.of(sql.all_ms)),
+            f"{sql.rate:.0f} req/s",
+            "the same mix on a server without the word index (every search in PostgreSQL): "
+            "the way it was; "
+            + (
+                f"CPU per request server {cpu.server:.2f} ms + PostgreSQL {cpu.postgres:.2f} ms; "
+                if cpu is not None
+                else ""
+            )
+            + _load(sql),
+        )
+    if result.index is not None:
+        section.add(
+            "word index: ready after / RSS per worker",
+            f"{result.index.build_s:.1f} s",
+            " + ".join(f"{m:.0f}" for m in result.index.worker_rss_mib) + " MiB",
+            f"from the server's start until all {o.workers} workers hold every line; searches "
+            "run in SQL meanwhile; RSS of each worker process after the build",
+        )
     page = Summary.of(result.page.all_ms)
     section.add(
         "/sao-ke page p50/p95/p99",

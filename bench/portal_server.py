@@ -63,7 +63,7 @@ async def start_server(port: int, workers: int, env: dict[str, str]) -> asyncio.
     )
 
 
-def _children(pid: int) -> list[int]:
+def children_of(pid: int) -> list[int]:
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
         try:
@@ -119,7 +119,7 @@ class CpuProbe:
     async def sample(self) -> CpuSeconds:
         await self._see_backends()
         server = sum(
-            cpu_seconds_of(pid) or 0.0 for pid in (self._server_pid, *_children(self._server_pid))
+            cpu_seconds_of(pid) or 0.0 for pid in (self._server_pid, *children_of(self._server_pid))
         )
         postgres = sum(last - first for first, last in self._backends.values())
         return CpuSeconds(server, postgres, cpu_seconds())

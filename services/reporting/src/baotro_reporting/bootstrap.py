@@ -53,19 +53,23 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
         routers=[public_router, portal_router, router, reports_router, admin_router()],
         untraced_paths=() if settings.otlp_endpoint else PUBLIC_PAGES,
     )
-    reader = build_statement_reader(settings, runtime.uow)
+    reader = build_statement_reader(settings, runtime.uow, runtime.metrics.registry)
     app.state.statement_reader = reader
-    _close_on_shutdown(app, reader.close)
+    _run_with_app(app, reader.start, reader.close)
     return app
 
 
-def _close_on_shutdown(app: FastAPI, close: Callable[[], Awaitable[None]]) -> None:
-    """Run `close` when the app stops, before the runtime it wraps stops."""
+def _run_with_app(
+    app: FastAPI, start: Callable[[], None], close: Callable[[], Awaitable[None]]
+) -> None:
+    """Run `start` once the runtime has started, `close` when the app stops, before the
+    runtime it wraps stops."""
     serve = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with serve(app):
+            start()
             try:
                 yield
             finally:

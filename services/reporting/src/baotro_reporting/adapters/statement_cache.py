@@ -144,6 +144,9 @@ class CachedStatementReader:
                 self._version = version
         return version
 
+    def start(self) -> None:
+        self._reader.start()
+
     def forget(self) -> None:
         """Drop every kept page and the known version: the next search reads both anew (this
         process learns at once what it did itself, e.g. an administrator's reset; the other
@@ -151,6 +154,7 @@ class CachedStatementReader:
         self._drop_pages()
         self._version = None
         self._check = None
+        self._reader.forget()
 
     def _drop_pages(self) -> None:
         self._pages.clear()

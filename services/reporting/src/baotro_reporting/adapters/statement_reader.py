@@ -17,7 +17,7 @@ by the same code.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -26,8 +26,10 @@ from sqlalchemy.engine import make_url
 
 from baotro_reporting.adapters.statement_queries import purpose_label
 from baotro_reporting.adapters.statement_sql import (
+    INDEX_ROWS_SQL,
     VERSION_SQL,
     count_limit,
+    lines_by_id,
     postgres_count,
     postgres_page,
     shape_and_values,
@@ -40,6 +42,9 @@ from baotro_reporting.domain.statement import (
     StatementQuery,
 )
 
+INDEX_CHUNK = 20_000
+"""Lines read at a time to build the word index (the rows of one chunk are let go before the
+next is read)."""
 POOL_SIZE = 6
 """Connections per process: a search is CPU work for PostgreSQL; more searches at once than
 its cores only queue inside PostgreSQL instead of here."""
@@ -61,6 +66,15 @@ class StatementReader(Protocol):
 
     async def version(self) -> Version:
         """Changes when statement lines are added or all removed (see `VERSION_SQL`)."""
+        ...
+
+    def start(self) -> None:
+        """Begin what can be prepared before the first search (in the background)."""
+        ...
+
+    def forget(self) -> None:
+        """Drop what this process holds of the statement (after it was emptied by a reset):
+        the next search reads it anew."""
         ...
 
     async def close(self) -> None: ...
@@ -162,6 +176,41 @@ class PostgresStatementReader:
         async with pool.acquire() as connection:
             row = await connection.fetchrow(VERSION_SQL)
         return int(row["lines"]), int(row["ids"])
+
+    async def lines(self, ids: list[int]) -> list[StatementLine]:
+        """The lines with `ids`, in that order (an id no longer there is left out)."""
+        if not ids:
+            return []
+        statement = lines_by_id()
+        pool = await self._connections()
+        async with pool.acquire() as connection:
+            rows = await connection.fetch(statement.sql, *statement.arguments({"ids": ids}))
+        by_id = {row["id"]: row for row in rows}
+        return [_line(by_id[i]) for i in ids if i in by_id]
+
+    async def index_rows(
+        self, after_id: int, take: Callable[[list[Any]], Awaitable[None]]
+    ) -> Version:
+        """The lines after `after_id` as the word index takes them (`INDEX_ROWS_SQL`), given
+        to `take` in chunks of INDEX_CHUNK, and the statement's version, both of one snapshot
+        (on a connection of their own: reading every line takes seconds, and neither the
+        searches nor the version wait for it)."""
+        connection = await asyncpg.connect(self._dsn, server_settings=SESSION)
+        try:
+            async with connection.transaction(isolation="repeatable_read", readonly=True):
+                cursor = await connection.cursor(INDEX_ROWS_SQL, after_id)
+                while rows := await cursor.fetch(INDEX_CHUNK):
+                    await take(rows)
+                version = await connection.fetchrow(VERSION_SQL)
+        finally:
+            await connection.close()
+        return int(version["lines"]), int(version["ids"])
+
+    def start(self) -> None:
+        """Nothing to prepare: the pool opens at the first search."""
+
+    def forget(self) -> None:
+        """Nothing kept: every search asks the database."""
 
     async def close(self) -> None:
         pools = (self._pool, self._version_pool)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     ColumnElement,
     Date,
@@ -303,3 +304,36 @@ VERSION_SQL = (
 """Changes when lines are added (also by a transaction that commits after a later one, while
 its line is among the newest 64) and when the statement is emptied (the read models' reset).
 No line is rewritten alone: a reversal takes its donor's name when the gift's line is added."""
+
+
+INDEX_ROWS_SQL = (
+    "SELECT id, line_date, recorded_at, fund_code, kind, amount, search_text "
+    "FROM statement_line WHERE id > $1 ORDER BY line_date DESC, recorded_at DESC, id DESC"
+)
+"""What the in-memory word index (`statement_index`) holds of the lines after id $1,
+newest first (0: every line)."""
+
+
+@lru_cache(maxsize=1)
+def lines_by_id() -> PostgresSearch:
+    """The lines with the ids `ids` (any order), with the names of the campaigns and appeals
+    they point at, as `postgres_page` gives them (`total` is 0: the caller knows it)."""
+    ref = case(
+        (S.purpose_ref.regexp_match(_CANONICAL_UUID), cast(S.purpose_ref, Uuid)),
+        else_=None,
+    )
+    statement = (
+        select(
+            *COLUMNS,
+            literal_column("0").label("total"),
+            CampaignView.name.label("campaign_name"),
+            AppealView.alias.label("appeal_alias"),
+        )
+        .select_from(
+            S.__table__.outerjoin(CampaignView, CampaignView.campaign_id == ref).outerjoin(
+                AppealView, AppealView.appeal_id == ref
+            )
+        )
+        .where(S.id == func.any(bindparam("ids", type_=ARRAY(BigInteger()))))
+    )
+    return _for_asyncpg(statement)

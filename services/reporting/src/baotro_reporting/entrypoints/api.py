@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
-from baotro_reporting.adapters.statement_cache import CachedStatementReader
 from baotro_reporting.service_layer.projections import reset_read_models
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from baotro_shared.runtime import ServiceRuntime
@@ -55,6 +54,6 @@ async def reset(
     assert consumer is not None
     await reset_read_models(runtime.uow(), runtime.tables, consumer=consumer.name)
     reader = getattr(request.app.state, "statement_reader", None)
-    if isinstance(reader, CachedStatementReader):
-        reader.forget()  # this process's kept pages are of the statement just emptied
+    if reader is not None:
+        reader.forget()  # what this process keeps is of the statement just emptied
     return RebuildResult(status="reset")

@@ -1,7 +1,9 @@
 """Which reader serves the public statement searches of an app, and the JSON they answer.
 
 The bootstrap gives the app its reader (`build_statement_reader`): on PostgreSQL the
-reader's own pool (`adapters.statement_reader`), behind the page cache unless
+in-memory word index (`adapters.statement_index_reader`, unless `statement_index` is off),
+which reads pages on the reader's own pool (`adapters.statement_reader`), behind the page
+cache unless
 `statement_cache_ttl_s` is 0 (the cache asks the database for new lines once per
 `statement_cache_check_ms`, not at every search); elsewhere a unit of work. An app assembled
 without the bootstrap (tests of the routers) searches in units of work of its runtime.
@@ -14,8 +16,10 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from fastapi import FastAPI, Request
+from prometheus_client import CollectorRegistry, Gauge
 
 from baotro_reporting.adapters.statement_cache import CachedStatementReader
+from baotro_reporting.adapters.statement_index_reader import IndexedStatementReader
 from baotro_reporting.adapters.statement_reader import (
     PostgresStatementReader,
     StatementReader,
@@ -45,16 +49,39 @@ class SessionStatementReader:
         async with self._uow() as uow:
             return await uow.statement.version()
 
+    def start(self) -> None:
+        """Nothing to prepare."""
+
+    def forget(self) -> None:
+        """Nothing kept: every search runs in a unit of work."""
+
     async def close(self) -> None:
         return None
 
 
 def build_statement_reader(
-    settings: ReportingSettings, uow: Callable[[], ReportingUnitOfWork]
+    settings: ReportingSettings,
+    uow: Callable[[], ReportingUnitOfWork],
+    registry: CollectorRegistry | None = None,
 ) -> StatementReader:
     if is_sqlite(settings.database_url):
         return SessionStatementReader(uow)
-    reader = PostgresStatementReader(settings.database_url)
+    reader: StatementReader = PostgresStatementReader(settings.database_url)
+    if settings.statement_index:
+        indexed = IndexedStatementReader(
+            PostgresStatementReader(settings.database_url),
+            check_interval_s=settings.statement_cache_check_ms / 1000,
+            max_added=settings.statement_index_max_added,
+            line_ttl_s=settings.statement_line_ttl_s,
+        )
+        if registry is not None:
+            lines = Gauge(
+                "reporting_statement_index_lines",
+                "Lines in this process's in-memory statement word index (0: being built)",
+                registry=registry,
+            )
+            lines.set_function(lambda: indexed.indexed_lines)
+        reader = indexed
     if settings.statement_cache_ttl_s <= 0:
         return reader
     return CachedStatementReader(

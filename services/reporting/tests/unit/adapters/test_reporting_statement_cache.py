@@ -33,6 +33,7 @@ class MemoryReader:
         self.version_reads = 0
         self.version_failure: Exception | None = None
         self.on_version: asyncio.Event | None = None
+        self.started = self.forgotten = False
 
     async def search(self, query: StatementQuery) -> StatementPage:
         self.searched.append(query)
@@ -53,6 +54,12 @@ class MemoryReader:
         if self.version_failure is not None:
             raise self.version_failure
         return current
+
+    def start(self) -> None:
+        self.started = True
+
+    def forget(self) -> None:
+        self.forgotten = True
 
     async def close(self) -> None:
         return None
@@ -335,3 +342,12 @@ async def test_forgetting_drops_the_pages_and_reads_the_version_again_at_once() 
     assert page.total == 2
     assert reader.version_reads == 2
     assert len(reader.searched) == 2
+    assert reader.forgotten  # what the reader behind keeps goes too (the word index)
+
+
+def test_starting_the_cache_starts_the_reader_behind_it() -> None:
+    reader = MemoryReader()
+
+    _cache(reader, [0.0]).start()
+
+    assert reader.started

@@ -1,0 +1,115 @@
+"""Building the in-memory word index (`statement_index`) from the statement's lines.
+
+Lines come newest first, in chunks (`IndexBuilder.add`), so that the rows read from the
+database are let go chunk by chunk; `finish` sorts the words once. A line's words are those
+of its vector in PostgreSQL (`statement_words.VECTOR_SQL`): every run of 0-9 and a-z of its
+search text, and every pair of neighbouring words joined by "z" (the amount's bucket words
+are left out: the index checks amounts themselves). About 15 µs a line.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from itertools import count, pairwise, repeat
+
+import numpy as np
+
+from baotro_reporting.adapters.statement_index import IndexRow, StatementIndex
+from baotro_reporting.adapters.statement_words import JOINER
+from baotro_reporting.domain.statement import LineKind
+
+_WORD = re.compile(r"[0-9a-z]+")
+_SPACES = {c: " " for c in range(128) if not re.fullmatch(r"[0-9a-z]", chr(c))}
+"""Every ASCII character but 0-9 and a-z, as a space: a line's words, the fast way."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def microseconds(moment: datetime) -> int:
+    """A time recorded as µs since the epoch (what orders the lines of one day), exactly."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+class IndexBuilder:
+    """Takes lines newest first (`add`, any number of times), then makes the index."""
+
+    def __init__(self) -> None:
+        self._ids = array("q")
+        self._days = array("i")
+        self._stamps = array("q")
+        self._funds = array("h")
+        self._fund_codes: dict[str, int] = {}
+        self._disbursements = array("b")
+        self._amounts = array("q")
+        self._texts: list[str] = []
+        self._numbers: defaultdict[str, int] = defaultdict(count().__next__)
+        self._word_numbers = array("i")
+        self._word_ranks = array("i")
+
+    def add(self, rows: Iterable[IndexRow]) -> None:
+        """The next lines, older than those added before."""
+        number = self._numbers.__getitem__
+        fund_codes, word_numbers, word_ranks = (
+            self._fund_codes,
+            self._word_numbers,
+            self._word_ranks,
+        )
+        rank = len(self._ids)
+        for line_id, day, recorded_at, fund, kind, amount, text in rows:
+            self._ids.append(line_id)
+            self._days.append(day.toordinal())
+            self._stamps.append(microseconds(recorded_at))
+            self._funds.append(fund_codes.setdefault(fund, len(fund_codes)))
+            self._disbursements.append(kind == LineKind.DISBURSEMENT)
+            self._amounts.append(amount)
+            self._texts.append(text)
+            words = text.translate(_SPACES).split() if text.isascii() else _WORD.findall(text)
+            words += [a + JOINER + b for a, b in pairwise(words)]
+            word_numbers.extend(map(number, words))
+            word_ranks.extend(repeat(rank, len(words)))
+            rank += 1
+
+    def finish(self) -> StatementIndex:
+        """The index of every line added (the builder is spent)."""
+        vocabulary = list(self._numbers)  # in the order the words were numbered
+        order = sorted(range(len(vocabulary)), key=vocabulary.__getitem__)
+        renumber = np.empty(len(vocabulary), dtype=np.int32)
+        renumber[order] = np.arange(len(vocabulary), dtype=np.int32)
+        by_word = renumber[np.frombuffer(self._word_numbers, dtype=np.int32)]
+        grouped = np.argsort(by_word, kind="stable")  # ranks stay ascending within a word
+        by_word = by_word[grouped]
+        postings = np.frombuffer(self._word_ranks, dtype=np.int32)[grouped]
+        del grouped
+        self._word_numbers = self._word_ranks = array("i")
+        # a word twice in a line is one posting
+        first = np.ones(len(postings), dtype=np.bool_)
+        first[1:] = (by_word[1:] != by_word[:-1]) | (postings[1:] != postings[:-1])
+        by_word, postings = by_word[first], postings[first]
+        offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(by_word, minlength=len(vocabulary)), out=offsets[1:])
+        return StatementIndex(
+            ids=np.frombuffer(self._ids, dtype=np.int64),
+            days=np.frombuffer(self._days, dtype=np.int32).astype(np.int64),
+            stamps=np.frombuffer(self._stamps, dtype=np.int64),
+            funds=np.frombuffer(self._funds, dtype=np.int16),
+            fund_codes=self._fund_codes,
+            disbursements=np.frombuffer(self._disbursements, dtype=np.int8).astype(np.bool_),
+            amounts=np.frombuffer(self._amounts, dtype=np.int64),
+            texts=self._texts,
+            vocabulary=[vocabulary[i] for i in order],
+            offsets=offsets,
+            postings=postings,
+        )
+
+
+def build_index(rows: Iterable[IndexRow]) -> StatementIndex:
+    """The index of `rows`, newest first (date, time recorded, id; all descending)."""
+    builder = IndexBuilder()
+    builder.add(rows)
+    return builder.finish()

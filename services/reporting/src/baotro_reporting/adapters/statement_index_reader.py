@@ -1,0 +1,268 @@
+"""Public statement searches answered by the in-memory word index, kept up to date.
+
+The index (`statement_index`) is built in a thread from every line of one snapshot of the
+statement when the process starts (`start`); until it is built, and whenever it is being
+built anew, searches run in PostgreSQL as before (`PostgresStatementReader`). With it, a
+search asks PostgreSQL only for the lines of its page it has not kept (`statement_kept_lines`),
+by id.
+
+Lines keep coming: at most once per `check_interval_s`, in the background, the statement's
+version (`VERSION_SQL`) is read; when it changed, the lines with a larger id than any
+indexed are read and indexed apart (`added`: a small index searched beside the big one and
+merged by date). When the version then still differs from the one the indexed lines make
+(the statement was emptied by a reset, or a line committed late below the largest id), the
+index is dropped and built anew; so is it when `max_added` lines have been added apart.
+
+A search therefore misses lines committed less than `check_interval_s` before it, as the
+page cache already does (`statement_cache`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import structlog
+
+from baotro_reporting.adapters.statement_index import Found, StatementIndex
+from baotro_reporting.adapters.statement_index_build import IndexBuilder, build_index
+from baotro_reporting.adapters.statement_kept_lines import KeptLines
+from baotro_reporting.adapters.statement_reader import PostgresStatementReader, Version
+from baotro_reporting.adapters.statement_sql import count_limit
+from baotro_reporting.domain.statement import StatementPage, StatementQuery
+
+log = structlog.get_logger(__name__)
+
+MAX_ADDED = 20_000
+RETRY_S = 10.0
+"""After a failed build, the next is not tried before this."""
+NEWEST = 64
+"""Lines the version is made of (`VERSION_SQL`)."""
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    """The big index, what was added since apart, and the version they make together."""
+
+    main: StatementIndex
+    added: StatementIndex | None
+    added_rows: tuple[Any, ...]
+    version: Version
+    newest_ids: tuple[int, ...]
+    """The largest ids indexed (what the version is made of), descending."""
+
+    @property
+    def lines(self) -> int:
+        return self.main.size + (self.added.size if self.added else 0)
+
+    def find(self, query: StatementQuery, window: int) -> Found:
+        found = self.main.find(query, window)
+        if self.added is None:
+            return found
+        return merge(found, self.added.find(query, window), window)
+
+
+def merge(older: Found, newer: Found, window: int) -> Found:
+    """Two searches' lines as one, newest first, cut to `window`."""
+    pairs = sorted(
+        [*zip(older.keys, older.ids, strict=True), *zip(newer.keys, newer.ids, strict=True)],
+        reverse=True,
+    )[:window]
+    return Found([i for _, i in pairs], [k for k, _ in pairs])
+
+
+def newest_ids(ids: list[int]) -> tuple[int, ...]:
+    return tuple(sorted(ids, reverse=True)[:NEWEST])
+
+
+def version_of(newest: tuple[int, ...]) -> Version:
+    """The version `VERSION_SQL` reads on a statement whose largest ids are `newest`."""
+    return len(newest), sum(newest)
+
+
+class IndexedStatementReader:
+    """Searches with the word index once it is built; `reader` meanwhile and for the lines."""
+
+    def __init__(
+        self,
+        reader: PostgresStatementReader,
+        *,
+        check_interval_s: float,
+        max_added: int = MAX_ADDED,
+        line_ttl_s: float = 0.0,
+        retry_s: float = RETRY_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._reader = reader
+        self._kept = KeptLines(ttl_s=line_ttl_s, clock=clock)
+        self._check_interval_s = check_interval_s
+        self._max_added = max_added
+        self._clock = clock
+        self._indexed: _Indexed | None = None
+        self._building: asyncio.Task[None] | None = None
+        self._checking: asyncio.Task[None] | None = None
+        self._checked_at = -math.inf
+        """When the latest check started."""
+        self._applied_at = -math.inf
+        """When the check (or the build's snapshot) the index is up to date with started."""
+        self._generation = 0
+        self._retry_at = -math.inf
+        self._retry_s = retry_s
+        """Counts the times the index was dropped: a build started before is not used."""
+        self.build_seconds: float | None = None
+        self.builds = 0
+        """Indexes built from every line (the first, and each time it was built anew)."""
+
+    @property
+    def added_lines(self) -> int:
+        """Lines indexed apart since the index was built."""
+        return len(self._indexed.added_rows) if self._indexed else 0
+
+    @property
+    def indexed_lines(self) -> int:
+        """Lines the index holds; 0 while it is being built."""
+        return self._indexed.lines if self._indexed else 0
+
+    def start(self) -> None:
+        """Build the index in the background (searches run in PostgreSQL meanwhile); after a
+        failed build, not before `retry_s`."""
+        if self._clock() < self._retry_at:
+            return
+        if self._building is None or self._building.done():
+            self._building = asyncio.ensure_future(self._build(self._generation))
+
+    async def search(self, query: StatementQuery) -> StatementPage:
+        indexed = await self._current()
+        if indexed is None:
+            return await self._reader.search(query)
+        limit = count_limit(query)
+        found = indexed.find(query, limit + 1)
+        shown = found.ids[query.offset : query.offset + query.size]
+        kept, missing = self._kept.take(shown)
+        if missing:
+            read = await self._reader.lines(missing)
+            self._kept.keep(read)
+            kept.update((line.id, line) for line in read)
+        lines = [kept[i] for i in shown if i in kept]  # a line gone since: left out
+        total = len(found.ids)
+        return StatementPage(
+            lines=lines,
+            page=query.page,
+            size=query.size,
+            total=min(total, limit),
+            total_is_exact=total <= limit,
+        )
+
+    async def _current(self) -> _Indexed | None:
+        """The index, up to date with a check started less than `check_interval_s` ago. Past
+        half of that, a search starts the next check and goes on without it (while searches
+        keep coming, none waits); past all of it, a search waits for the check."""
+        if self._indexed is None:
+            self.start()
+            return None
+        now = self._clock()
+        checking = self._checking
+        if now - self._checked_at >= self._check_interval_s / 2 and (
+            checking is None or checking.done()
+        ):
+            self._checked_at = now
+            checking = self._checking = asyncio.ensure_future(self._check(now))
+        if now - self._applied_at >= self._check_interval_s and checking is not None:
+            await asyncio.shield(checking)
+        return self._indexed
+
+    async def _build(self, generation: int) -> None:
+        started, snapshot = time.perf_counter(), self._clock()
+        builder = IndexBuilder()
+
+        async def take(rows: list[Any]) -> None:
+            await asyncio.to_thread(builder.add, rows)
+
+        try:
+            version = await self._reader.index_rows(0, take)
+            main = await asyncio.to_thread(builder.finish)
+        except Exception:  # searches go on in PostgreSQL; the build is tried again later
+            log.exception("reporting.statement_index.build_failed", retry_in_s=self._retry_s)
+            self._retry_at = self._clock() + self._retry_s
+            asyncio.get_running_loop().call_later(self._retry_s, self.start)
+            return
+        if generation != self._generation:
+            return
+        newest = newest_ids(np.sort(main.ids)[-NEWEST:].tolist())
+        self._indexed = _Indexed(main, None, (), version, newest)
+        self._applied_at = self._checked_at = snapshot
+        self.build_seconds = time.perf_counter() - started
+        self.builds += 1
+        log.info(
+            "reporting.statement_index.built",
+            lines=main.size,
+            seconds=round(self.build_seconds, 2),
+            mib=round(main.nbytes / 2**20),
+        )
+
+    async def _check(self, started: float) -> None:
+        indexed, generation = self._indexed, self._generation
+        if indexed is None:
+            return
+        try:
+            version = await self._reader.version()
+            if version == indexed.version:
+                self._applied_at = max(self._applied_at, started)
+                return
+            largest = indexed.newest_ids[0] if indexed.newest_ids else 0
+            rows: list[Any] = []
+
+            async def take(chunk: list[Any]) -> None:
+                rows.extend(chunk)
+
+            version = await self._reader.index_rows(largest, take)
+        except Exception:
+            log.exception("reporting.statement_index.check_failed")
+            return
+        if generation != self._generation or indexed is not self._indexed:
+            return
+        newest = newest_ids([*indexed.newest_ids, *(row[0] for row in rows)])
+        if version != version_of(newest):
+            self._drop()  # emptied, or a line committed late below the largest id: anew
+            return
+        added_rows = (*indexed.added_rows, *rows)
+        ordered = sorted(added_rows, key=lambda row: (row[1], row[2], row[0]), reverse=True)
+        added = build_index(ordered) if ordered else None
+        self._indexed = _Indexed(indexed.main, added, added_rows, version, newest)
+        self._applied_at = max(self._applied_at, started)
+        if len(added_rows) > self._max_added:
+            self.start()  # one index again; this one serves until it is built
+
+    def _drop(self) -> None:
+        """Forget the index and build it anew (searches run in SQL meanwhile)."""
+        self._generation += 1
+        self._indexed = None
+        self._kept.clear()
+        if self._building is not None and not self._building.done():
+            self._building.cancel()
+        self._building = None
+        self.start()
+
+    def key(self, query: StatementQuery) -> Hashable:
+        return self._reader.key(query)
+
+    async def version(self) -> Version:
+        return await self._reader.version()
+
+    def forget(self) -> None:
+        self._drop()
+        self._reader.forget()
+
+    async def close(self) -> None:
+        for task in (self._building, self._checking):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        await self._reader.close()
