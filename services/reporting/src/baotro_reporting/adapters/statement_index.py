@@ -25,7 +25,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from itertools import pairwise
 
 import numpy as np
@@ -35,8 +35,9 @@ from baotro_reporting.adapters.statement_amounts import amount_tsquery
 from baotro_reporting.adapters.statement_words import JOINER, WordQuery
 from baotro_reporting.domain.statement import StatementQuery
 
-IndexRow = tuple[int, date, datetime, str, str, int, str]
-"""(id, line_date, recorded_at, fund_code, kind, amount, search_text), newest first."""
+IndexRow = tuple[int, int, int, str, bool, int, str]
+"""(id, day as `date.toordinal`, time recorded in µs since the epoch, fund code, whether a
+disbursement, amount, search text): a line as the index takes it (`statement_index_build`)."""
 Ints = npt.NDArray[np.int64]
 Ranks = npt.NDArray[np.int32]
 _AFTER_EVERY_WORD = "{"

@@ -13,7 +13,7 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import count, pairwise, repeat
 
 import numpy as np
@@ -29,11 +29,21 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
-def microseconds(moment: datetime) -> int:
-    """A time recorded as µs since the epoch (what orders the lines of one day), exactly."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (moment - _EPOCH) // _MICROSECOND
+def index_row(
+    line_id: int,
+    day: date,
+    recorded_at: datetime,
+    fund_code: str,
+    kind: str,
+    amount: int,
+    search_text: str,
+) -> IndexRow:
+    """A line as the index takes it (`INDEX_ROWS_SQL` has PostgreSQL write it so)."""
+    if recorded_at.tzinfo is None:
+        recorded_at = recorded_at.replace(tzinfo=UTC)
+    recorded_us = (recorded_at - _EPOCH) // _MICROSECOND
+    disbursement = kind == LineKind.DISBURSEMENT
+    return line_id, day.toordinal(), recorded_us, fund_code, disbursement, amount, search_text
 
 
 class IndexBuilder:
@@ -54,26 +64,23 @@ class IndexBuilder:
 
     def add(self, rows: Iterable[IndexRow]) -> None:
         """The next lines, older than those added before."""
+        rows = list(rows)
+        self._ids.extend([row[0] for row in rows])
+        self._days.extend([row[1] for row in rows])
+        self._stamps.extend([row[2] for row in rows])
+        codes = self._fund_codes
+        self._funds.extend([codes.setdefault(row[3], len(codes)) for row in rows])
+        self._disbursements.extend([row[4] for row in rows])
+        self._amounts.extend([row[5] for row in rows])
+        texts = [row[6] for row in rows]
+        self._texts += texts
         number = self._numbers.__getitem__
-        fund_codes, word_numbers, word_ranks = (
-            self._fund_codes,
-            self._word_numbers,
-            self._word_ranks,
-        )
-        rank = len(self._ids)
-        for line_id, day, recorded_at, fund, kind, amount, text in rows:
-            self._ids.append(line_id)
-            self._days.append(day.toordinal())
-            self._stamps.append(microseconds(recorded_at))
-            self._funds.append(fund_codes.setdefault(fund, len(fund_codes)))
-            self._disbursements.append(kind == LineKind.DISBURSEMENT)
-            self._amounts.append(amount)
-            self._texts.append(text)
+        word_numbers, word_ranks = self._word_numbers, self._word_ranks
+        for rank, text in enumerate(texts, start=len(self._ids) - len(rows)):
             words = text.translate(_SPACES).split() if text.isascii() else _WORD.findall(text)
             words += [a + JOINER + b for a, b in pairwise(words)]
             word_numbers.extend(map(number, words))
             word_ranks.extend(repeat(rank, len(words)))
-            rank += 1
 
     def finish(self) -> StatementIndex:
         """The index of every line added (the builder is spent)."""

@@ -307,11 +307,13 @@ No line is rewritten alone: a reversal takes its donor's name when the gift's li
 
 
 INDEX_ROWS_SQL = (
-    "SELECT id, line_date, recorded_at, fund_code, kind, amount, search_text "
+    "SELECT id, (line_date - DATE '0001-01-01') + 1 AS day, "
+    "(extract(epoch FROM recorded_at) * 1000000)::bigint AS recorded_us, fund_code, "
+    "kind = 'disbursement' AS disbursement, amount, search_text "
     "FROM statement_line WHERE id > $1 ORDER BY line_date DESC, recorded_at DESC, id DESC"
 )
-"""What the in-memory word index (`statement_index`) holds of the lines after id $1,
-newest first (0: every line)."""
+"""What the in-memory word index (`statement_index.IndexRow`) holds of the lines after id
+$1, newest first (0: every line); days and times as integers, computed by PostgreSQL."""
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from baotro_reporting.adapters.statement_amounts import amount_tsquery
 from baotro_reporting.adapters.statement_index import IndexRow
-from baotro_reporting.adapters.statement_index_build import build_index
+from baotro_reporting.adapters.statement_index_build import build_index, index_row
 from baotro_reporting.adapters.statement_words import JOINER, WordQuery
 from baotro_reporting.domain.statement import LineKind, StatementQuery, search_text
 
@@ -36,24 +36,24 @@ def reference(rows: list[IndexRow], query: StatementQuery, window: int) -> list[
     if words is not None and ranged and amount_tsquery(query.min_amount, query.max_amount) is None:
         return []
     found = []
-    for line_id, day, recorded_at, fund, kind, amount, text in rows:
+    for line_id, day, recorded_us, fund, disbursement, amount, text in rows:
         if query.fund_code is not None and fund != query.fund_code:
             continue
-        if query.date_from is not None and day < query.date_from:
+        if query.date_from is not None and day < query.date_from.toordinal():
             continue
-        if query.date_to is not None and day > query.date_to:
+        if query.date_to is not None and day > query.date_to.toordinal():
             continue
         if query.min_amount is not None and amount < query.min_amount:
             continue
         if query.max_amount is not None and amount > query.max_amount:
             continue
-        if query.kind == "in" and kind == LineKind.DISBURSEMENT:
+        if query.kind == "in" and disbursement:
             continue
-        if query.kind == "out" and kind != LineKind.DISBURSEMENT:
+        if query.kind == "out" and not disbursement:
             continue
         if words is not None and not _holds(text, words):
             continue
-        found.append((day, recorded_at, line_id))
+        found.append((day, recorded_us, line_id))
     return [line_id for *_, line_id in sorted(found, reverse=True)[:window]]
 
 
@@ -90,7 +90,7 @@ lines = st.lists(
     max_size=60,
 ).map(
     lambda made: [
-        (n + 1, DAY + timedelta(days=d), MOMENT + timedelta(hours=h), f, k, a, t)
+        index_row(n + 1, DAY + timedelta(days=d), MOMENT + timedelta(hours=h), f, k, a, t)
         for n, (d, h, f, k, a, t) in enumerate(made)
     ]
 )
@@ -133,7 +133,7 @@ def test_the_index_finds_what_the_search_in_sql_finds_newest_first(
 
 
 def _row(line_id: int, text: str, *, days: int = 0, amount: int = 100_000) -> IndexRow:
-    return (line_id, DAY + timedelta(days=days), MOMENT, "TH", LineKind.DONATION, amount, text)
+    return index_row(line_id, DAY + timedelta(days=days), MOMENT, "TH", "donation", amount, text)
 
 
 def _find(rows: list[IndexRow], text: str | None = None, **criteria: object) -> list[int]:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from baotro_reporting.adapters.statement_index import Found
+from baotro_reporting.adapters.statement_index_build import index_row
 from baotro_reporting.adapters.statement_index_reader import IndexedStatementReader, merge
 from baotro_reporting.adapters.statement_reader import PostgresStatementReader, Version
 from baotro_reporting.domain.statement import StatementLine, StatementPage, StatementQuery
@@ -47,7 +48,7 @@ class MemoryStatement:
             self.failures -= 1
             raise ConnectionError("the database went away")
         rows = [
-            (i, date(2024, 9, 1), RECORDED, "TH", "donation", 1, text)
+            index_row(i, date(2024, 9, 1), RECORDED, "TH", "donation", 1, text)
             for i, text in sorted(self.texts.items(), reverse=True)
             if i > after_id
         ]
