@@ -26,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -141,7 +142,7 @@ class StatementIndex:
             terms = self._terms(words.words)
             if any(t.empty for t in terms):
                 return nothing
-            pattern = re.compile(words.pattern) if words.pattern else None
+            pattern = _compiled(words.pattern) if words.pattern else None
         source: Ranks | range
         if terms:
             terms.sort(key=self._term_size)
@@ -261,3 +262,9 @@ class StatementIndex:
             _, dropped = self._unions.popitem(last=False)
             self._union_bytes -= dropped.nbytes
         return merged
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """Compiling a pattern costs more than the searches it runs (re's own cache is small)."""
+    return re.compile(pattern)
