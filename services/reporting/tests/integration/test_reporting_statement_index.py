@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from baotro_reporting.adapters.orm import CampaignView, StatementLineRow
@@ -230,3 +230,63 @@ async def test_too_many_lines_added_apart_make_one_index_again(
     assert (page.total, len(page.lines)) == (105, 5)
     assert reader.indexed_lines == 105
     assert reader.added_lines == 0
+
+
+async def test_a_reversal_rewritten_by_its_late_gift_is_found_by_the_donors_name(
+    sessions: tuple[str, Sessions],
+) -> None:
+    url, made = sessions
+    donation = uuid.uuid4()
+    reversal = _lines(random.Random(19), 1, 1)[0]
+    anonymous = "Nhà hảo tâm ẩn danh"
+    reversal.update(
+        kind="reversal",
+        name=anonymous,
+        memo="Hoàn trả",
+        search_text=search_text(anonymous, "Hoàn trả"),
+        donation_id=donation,
+    )
+    await _add(made, [reversal])
+    reader = IndexedStatementReader(
+        PostgresStatementReader(url), check_interval_s=CHECK_S, line_ttl_s=60
+    )
+    sql = PostgresStatementReader(url)
+    reader.start()
+    await _built(reader)
+    query = StatementQuery(fund_code="TH", text="Quách Thị Thoa")
+    try:
+        before = await reader.search(StatementQuery(fund_code="TH", text="hoan tra"))
+        gift = _lines(random.Random(23), 2, 1)[0]
+        gift.update(
+            fund_code="TH",
+            name="Quách Thị Thoa",
+            search_text=search_text("Quách Thị Thoa", gift["memo"]),
+            donation_id=donation,
+        )
+        async with made() as session, session.begin():  # as the projection writes a gift
+            await session.execute(insert(StatementLineRow), [gift])
+            await session.execute(
+                update(StatementLineRow)
+                .where(
+                    StatementLineRow.donation_id == donation, StatementLineRow.kind == "reversal"
+                )
+                .values(
+                    name="Quách Thị Thoa",
+                    fund_code="TH",
+                    search_text=search_text("Quách Thị Thoa", "Hoàn trả"),
+                )
+            )
+        await asyncio.sleep(CHECK_S)
+        after = await reader.search(query)
+        expected = await sql.search(query)
+        anonymous_after = await reader.search(StatementQuery(fund_code="TH", text="an danh"))
+    finally:
+        await sql.close()
+        await reader.close()
+
+    assert before.total == 1
+    assert after == expected
+    assert sorted(line.kind for line in after.lines) == ["donation", "reversal"]
+    assert all(line.name == "Quách Thị Thoa" for line in after.lines)
+    assert anonymous_after.total == 0  # the old text is no longer found
+    assert reader.builds == 1

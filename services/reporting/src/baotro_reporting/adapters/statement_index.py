@@ -98,6 +98,8 @@ class StatementIndex:
         self._vocabulary, self._offsets, self._postings = vocabulary, offsets, postings
         self._descending_days = -days  # ascending: a date range is one slice of ranks
         self._unions: OrderedDict[tuple[int, int], Ranks] = OrderedDict()
+        self._hidden: npt.NDArray[np.bool_] | None = None
+        """Lines rewritten since the index was built (their new text is indexed apart)."""
         self._union_bytes = 0
 
     @property
@@ -109,6 +111,14 @@ class StatementIndex:
         """The arrays' bytes (the texts and the vocabulary are Python strings besides)."""
         arrays = (self.ids, self.days, self.stamps, self._funds, self._amounts, self._postings)
         return sum(a.nbytes for a in arrays) + self._offsets.nbytes + self._disbursements.nbytes
+
+    def hide(self, ids: set[int]) -> None:
+        """These lines are no longer found here (they were rewritten)."""
+        at = np.flatnonzero(np.isin(self.ids, np.fromiter(ids, dtype=np.int64)))
+        if len(at):
+            if self._hidden is None:
+                self._hidden = np.zeros(self.size, dtype=np.bool_)
+            self._hidden[at] = True
 
     def find(self, query: StatementQuery, window: int) -> Found:
         """The first `window` lines of `query`, as `statement_sql.postgres_page` orders them."""
@@ -192,6 +202,8 @@ class StatementIndex:
                 masks.append(self._amounts[ranks] >= query.min_amount)
             if query.max_amount is not None:
                 masks.append(self._amounts[ranks] <= query.max_amount)
+            if self._hidden is not None:
+                masks.append(~self._hidden[ranks])
             if masks:
                 ranks = ranks[np.logical_and.reduce(masks) if len(masks) > 1 else masks[0]]
             needed = window - found

@@ -227,11 +227,16 @@ class IndexedStatementReader:
             return
         if generation != self._generation or indexed is not self._indexed:
             return
-        newest = newest_ids([*indexed.newest_ids, *(row[0] for row in rows)])
+        newest = newest_ids(list({*indexed.newest_ids, *(row[0] for row in rows)}))
         if version != version_of(newest):
             self._drop()  # emptied, or a line committed late below the largest id: anew
             return
-        added_rows = (*indexed.added_rows, *rows)
+        largest = indexed.newest_ids[0] if indexed.newest_ids else 0
+        rewritten = {row[0] for row in rows if row[0] <= largest}
+        if rewritten:  # their new text goes in apart; their old one is no longer found
+            indexed.main.hide(rewritten)
+            self._kept.forget(rewritten)
+        added_rows = (*(r for r in indexed.added_rows if r[0] not in rewritten), *rows)
         ordered = sorted(added_rows, key=lambda row: (row[1], row[2], row[0]), reverse=True)
         added = build_index(ordered) if ordered else None
         self._indexed = _Indexed(indexed.main, added, added_rows, version, newest)

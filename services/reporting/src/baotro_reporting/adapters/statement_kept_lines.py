@@ -1,7 +1,9 @@
 """Statement lines kept by id for the next pages that show them.
 
-A line is never rewritten once written (a reversal is a line of its own), so a line read
-for one page is the same for the next page that shows it: the newest lines, which the pages
+A line is not rewritten once written (a reversal is a line of its own; the one exception, a
+reversal that arrived before its gift and takes the donor's name with it, is forgotten here
+when the index sees it), so a line read for one page is the same for the next page that
+shows it: the newest lines, which the pages
 of common searches show again and again, are then not read from PostgreSQL each time. Only
 the purpose may age: it names the campaign or the appeal as they were called when the line
 was read, for at most `ttl_s`. The least recently shown go first past `max_lines`; all go
@@ -59,6 +61,11 @@ class KeptLines:
             self._lines.move_to_end(line.id)
         while len(self._lines) > self._max_lines:
             self._lines.popitem(last=False)
+
+    def forget(self, ids: set[int]) -> None:
+        """Drop these lines (rewritten since they were kept)."""
+        for line_id in ids:
+            self._lines.pop(line_id, None)
 
     def clear(self) -> None:
         self._lines.clear()

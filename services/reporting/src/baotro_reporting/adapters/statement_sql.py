@@ -306,14 +306,23 @@ its line is among the newest 64) and when the statement is emptied (the read mod
 No line is rewritten alone: a reversal takes its donor's name when the gift's line is added."""
 
 
-INDEX_ROWS_SQL = (
-    "SELECT id, (line_date - DATE '0001-01-01') + 1 AS day, "
-    "(extract(epoch FROM recorded_at) * 1000000)::bigint AS recorded_us, fund_code, "
-    "kind = 'disbursement' AS disbursement, amount, search_text "
-    "FROM statement_line WHERE id > $1 ORDER BY line_date DESC, recorded_at DESC, id DESC"
-)
+INDEX_ROWS_SQL = """
+SELECT id, (line_date - DATE '0001-01-01') + 1 AS day,
+    (extract(epoch FROM recorded_at) * 1000000)::bigint AS recorded_us, fund_code,
+    kind = 'disbursement' AS disbursement, amount, search_text
+FROM statement_line WHERE id > $1
+UNION ALL
+SELECT id, (line_date - DATE '0001-01-01') + 1, (extract(epoch FROM recorded_at) * 1000000)::bigint,
+    fund_code, false, amount, search_text
+FROM statement_line
+WHERE kind = 'reversal' AND id <= $1 AND donation_id IN (
+    SELECT donation_id FROM statement_line WHERE id > $1 AND kind = 'donation')
+ORDER BY day DESC, recorded_us DESC, id DESC
+"""
 """What the in-memory word index (`statement_index.IndexRow`) holds of the lines after id
-$1, newest first (0: every line); days and times as integers, computed by PostgreSQL."""
+$1, newest first (0: every line); days and times as integers, computed by PostgreSQL. With
+them, the reversal lines up to $1 that the gifts after $1 rewrote (a reversal that arrived
+before its gift takes the donor's name when the gift's line is written, `money_views`)."""
 
 
 @lru_cache(maxsize=1)
