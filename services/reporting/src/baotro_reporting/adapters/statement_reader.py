@@ -109,35 +109,31 @@ async def _keep(_connection: Any) -> None:
 
 class PostgresStatementReader:
     """Searches on its own asyncpg pool, opened at the first search, closed by `close`; the
-    version is read on a connection of its own (`version`)."""
+    version is read on a connection of its own (`version`); lines by id on a pool of their
+    own that keeps generic plans (`lines`: one shape, planned once per connection)."""
 
     def __init__(self, database_url: str, *, pool_size: int = POOL_SIZE) -> None:
         self._dsn = asyncpg_dsn(database_url)
         self._pool_size = pool_size
-        self._pool: Any = None
-        self._version_pool: Any = None
+        self._pools: dict[str, Any] = {}
         self._opening: asyncio.Lock | None = None
 
-    async def _open(self, size: int) -> Any:
-        return await asyncpg.create_pool(
-            self._dsn, min_size=1, max_size=size, reset=_keep, server_settings=SESSION
-        )
-
-    async def _connections(self) -> Any:
-        if self._pool is None:
+    async def _pool(self, name: str) -> Any:
+        """The pool `name` ("search", "version" or "lines"), opened at its first use."""
+        pool = self._pools.get(name)
+        if pool is None:
             self._opening = self._opening or asyncio.Lock()
             async with self._opening:
-                if self._pool is None:
-                    self._pool = await self._open(self._pool_size)
-        return self._pool
-
-    async def _version_connection(self) -> Any:
-        if self._version_pool is None:
-            self._opening = self._opening or asyncio.Lock()
-            async with self._opening:
-                if self._version_pool is None:
-                    self._version_pool = await self._open(1)
-        return self._version_pool
+                pool = self._pools.get(name)
+                if pool is None:
+                    settings = dict(SESSION)
+                    if name == "lines":
+                        del settings["plan_cache_mode"]
+                    size = 1 if name == "version" else self._pool_size
+                    pool = self._pools[name] = await asyncpg.create_pool(
+                        self._dsn, min_size=1, max_size=size, reset=_keep, server_settings=settings
+                    )
+        return pool
 
     async def search(self, query: StatementQuery) -> StatementPage:
         """One page, newest first, the total counted up to `count_limit(query)`."""
@@ -145,7 +141,7 @@ class PostgresStatementReader:
         shape, values = shape_and_values(query, postgres=True)
         values.update(window=limit + 1, offset=query.offset, size=query.size)
         statement = postgres_page(shape)
-        pool = await self._connections()
+        pool = await self._pool("search")
         async with pool.acquire() as connection:
             rows = await connection.fetch(statement.sql, *statement.arguments(values))
             if rows:
@@ -172,7 +168,7 @@ class PostgresStatementReader:
     async def version(self) -> Version:
         """Read on a connection of its own: never queued behind the searches of the pool (a
         cache waiting for the version would hold back every search it could answer)."""
-        pool = await self._version_connection()
+        pool = await self._pool("version")
         async with pool.acquire() as connection:
             row = await connection.fetchrow(VERSION_SQL)
         return int(row["lines"]), int(row["ids"])
@@ -182,7 +178,7 @@ class PostgresStatementReader:
         if not ids:
             return []
         statement = lines_by_id()
-        pool = await self._connections()
+        pool = await self._pool("lines")
         async with pool.acquire() as connection:
             rows = await connection.fetch(statement.sql, *statement.arguments({"ids": ids}))
         by_id = {row["id"]: row for row in rows}
@@ -213,8 +209,6 @@ class PostgresStatementReader:
         """Nothing kept: every search asks the database."""
 
     async def close(self) -> None:
-        pools = (self._pool, self._version_pool)
-        self._pool = self._version_pool = None
-        for pool in pools:
-            if pool is not None:
-                await pool.close()
+        pools, self._pools = self._pools, {}
+        for pool in pools.values():
+            await pool.close()
