@@ -200,3 +200,12 @@ def test_an_empty_statement_finds_nothing() -> None:
 
     assert index.find(StatementQuery(text="an"), 10).ids == []
     assert index.find(StatementQuery(), 10).ids == []
+
+
+def test_a_hidden_line_is_no_longer_found() -> None:
+    index = build_index(_newest_first([_row(1, "ung ho"), _row(2, "ung ho"), _row(3, "an")]))
+
+    index.hide({2, 99})
+
+    assert index.find(StatementQuery(text="ung"), 10).ids == [1]
+    assert index.find(StatementQuery(), 10).ids == [3, 1]
