@@ -51,15 +51,14 @@ class ReportingSettings(ServiceSettings):
     statement_cache_max_mib: float = Field(32.0, gt=0)
     """The pages one process keeps, in MiB (the least recently asked go first)."""
     statement_index: bool = True
-    """Hold the public statement's word index in memory (PostgreSQL only; about 300 MiB and
-    15 s of building per process for a million lines): a search then costs PostgreSQL only
-    the lines of its page (`adapters.statement_index`). Off: every search runs in SQL."""
+    """Hold the public statement's word index and shown columns in memory (PostgreSQL only;
+    about 550 MiB and 30 s of building per process for a million lines): a search then costs
+    PostgreSQL nothing (`adapters.statement_index`). Off: every search runs in SQL."""
     statement_index_max_added: int = Field(20_000, ge=0)
     """Lines indexed apart since the index was built before it is built anew as one."""
-    statement_line_ttl_s: float = Field(30.0, ge=0)
-    """With the index: how long a line read for a page is kept by id for the next pages that
-    show it (lines are never rewritten; only the campaign name or appeal alias in its purpose
-    may be this old). 0: read for every page."""
+    statement_names_max_age_s: float = Field(30.0, ge=0)
+    """With the index: how old the campaign names and appeal aliases that the purposes of its
+    lines show may be (read again whenever lines are added, and at least this often)."""
 
     def vietqr_account(self) -> PublicAccount | None:
         return next((a for a in self.accounts if a.bin), None)

@@ -109,9 +109,8 @@ async def _built(reader: IndexedStatementReader, builds: int = 1) -> None:
     raise AssertionError("the index was not built")
 
 
-@pytest.mark.parametrize("line_ttl_s", [0.0, 60.0], ids=["lines-read", "lines-kept"])
 async def test_every_search_gives_the_page_the_sql_search_gives(
-    sessions: tuple[str, Sessions], line_ttl_s: float
+    sessions: tuple[str, Sessions],
 ) -> None:
     url, made = sessions
     rng = random.Random(7)
@@ -247,9 +246,7 @@ async def test_a_reversal_rewritten_by_its_late_gift_is_found_by_the_donors_name
         donation_id=donation,
     )
     await _add(made, [reversal])
-    reader = IndexedStatementReader(
-        PostgresStatementReader(url), check_interval_s=CHECK_S, line_ttl_s=60
-    )
+    reader = IndexedStatementReader(PostgresStatementReader(url), check_interval_s=CHECK_S)
     sql = PostgresStatementReader(url)
     reader.start()
     await _built(reader)

@@ -33,12 +33,14 @@ import numpy as np
 import numpy.typing as npt
 
 from baotro_reporting.adapters.statement_amounts import amount_tsquery
+from baotro_reporting.adapters.statement_stored_lines import PurposeNames, StoredLines
 from baotro_reporting.adapters.statement_words import JOINER, WordQuery
-from baotro_reporting.domain.statement import StatementQuery
+from baotro_reporting.domain.statement import LineKind, StatementLine, StatementQuery
 
-IndexRow = tuple[int, int, int, str, bool, int, str]
-"""(id, day as `date.toordinal`, time recorded in µs since the epoch, fund code, whether a
-disbursement, amount, search text): a line as the index takes it (`statement_index_build`)."""
+IndexRow = tuple[int, int, int, str, str, int, str, str, str, str, str | None]
+"""(id, day as `date.toordinal`, time recorded in µs since the epoch, fund code, kind,
+amount, search text, name, memo, purpose kind, purpose ref): a line as the index takes it
+(`statement_index_build`)."""
 Ints = npt.NDArray[np.int64]
 Ranks = npt.NDArray[np.int32]
 _AFTER_EVERY_WORD = "{"
@@ -85,16 +87,19 @@ class StatementIndex:
         stamps: Ints,
         funds: npt.NDArray[np.int16],
         fund_codes: dict[str, int],
-        disbursements: npt.NDArray[np.bool_],
         amounts: Ints,
         texts: list[str],
         vocabulary: list[str],
         offsets: Ints,
         postings: Ranks,
+        stored: StoredLines,
     ) -> None:
         self.ids, self.days, self.stamps = ids, days, stamps
         self._funds, self._fund_codes = funds, fund_codes
-        self._disbursements, self._amounts, self._texts = disbursements, amounts, texts
+        self._fund_names = {code: fund for fund, code in fund_codes.items()}
+        self._disbursements = stored.is_kind(LineKind.DISBURSEMENT)
+        self._amounts, self._texts, self._stored = amounts, texts, stored
+        self._by_id: Ints | None = None
         self._vocabulary, self._offsets, self._postings = vocabulary, offsets, postings
         self._descending_days = -days  # ascending: a date range is one slice of ranks
         self._unions: OrderedDict[tuple[int, int], Ranks] = OrderedDict()
@@ -110,7 +115,27 @@ class StatementIndex:
     def nbytes(self) -> int:
         """The arrays' bytes (the texts and the vocabulary are Python strings besides)."""
         arrays = (self.ids, self.days, self.stamps, self._funds, self._amounts, self._postings)
-        return sum(a.nbytes for a in arrays) + self._offsets.nbytes + self._disbursements.nbytes
+        columns = self._offsets.nbytes + self._disbursements.nbytes + self._stored.nbytes
+        return sum(a.nbytes for a in arrays) + columns
+
+    def line(self, line_id: int, names: PurposeNames) -> StatementLine | None:
+        """The line `line_id` as the public sees it; None when it is not here (or hidden)."""
+        if self._by_id is None:
+            self._by_id = np.argsort(self.ids, kind="stable")
+        at = int(np.searchsorted(self.ids, line_id, sorter=self._by_id))
+        if at >= self.size or self.ids[self._by_id[at]] != line_id:
+            return None
+        rank = int(self._by_id[at])
+        if self._hidden is not None and self._hidden[rank]:
+            return None
+        return self._stored.line(
+            rank,
+            line_id=line_id,
+            fund=self._fund_names[int(self._funds[rank])],
+            day=int(self.days[rank]),
+            amount=int(self._amounts[rank]),
+            names=names,
+        )
 
     def hide(self, ids: set[int]) -> None:
         """These lines are no longer found here (they were rewritten)."""

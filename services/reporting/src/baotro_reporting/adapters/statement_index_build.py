@@ -19,8 +19,8 @@ from itertools import count, pairwise, repeat
 import numpy as np
 
 from baotro_reporting.adapters.statement_index import IndexRow, StatementIndex
+from baotro_reporting.adapters.statement_stored_lines import StoredLinesBuilder
 from baotro_reporting.adapters.statement_words import JOINER
-from baotro_reporting.domain.statement import LineKind
 
 _WORD = re.compile(r"[0-9a-z]+")
 _SPACES = {c: " " for c in range(128) if not re.fullmatch(r"[0-9a-z]", chr(c))}
@@ -37,13 +37,19 @@ def index_row(
     kind: str,
     amount: int,
     search_text: str,
+    *,
+    name: str = "",
+    memo: str = "",
+    purpose_kind: str = "general",
+    purpose_ref: str | None = None,
 ) -> IndexRow:
     """A line as the index takes it (`INDEX_ROWS_SQL` has PostgreSQL write it so)."""
     if recorded_at.tzinfo is None:
         recorded_at = recorded_at.replace(tzinfo=UTC)
     recorded_us = (recorded_at - _EPOCH) // _MICROSECOND
-    disbursement = kind == LineKind.DISBURSEMENT
-    return line_id, day.toordinal(), recorded_us, fund_code, disbursement, amount, search_text
+    day_number = day.toordinal()
+    row = (line_id, day_number, recorded_us, fund_code, kind, amount, search_text)
+    return (*row, name, memo, purpose_kind, purpose_ref)
 
 
 class IndexBuilder:
@@ -55,7 +61,7 @@ class IndexBuilder:
         self._stamps = array("q")
         self._funds = array("h")
         self._fund_codes: dict[str, int] = {}
-        self._disbursements = array("b")
+        self._stored = StoredLinesBuilder()
         self._amounts = array("q")
         self._texts: list[str] = []
         self._numbers: defaultdict[str, int] = defaultdict(count().__next__)
@@ -70,8 +76,14 @@ class IndexBuilder:
         self._stamps.extend([row[2] for row in rows])
         codes = self._fund_codes
         self._funds.extend([codes.setdefault(row[3], len(codes)) for row in rows])
-        self._disbursements.extend([row[4] for row in rows])
         self._amounts.extend([row[5] for row in rows])
+        self._stored.add(
+            [row[4] for row in rows],
+            [row[7] for row in rows],
+            [row[8] for row in rows],
+            [row[9] for row in rows],
+            [row[10] for row in rows],
+        )
         texts = [row[6] for row in rows]
         self._texts += texts
         number = self._numbers.__getitem__
@@ -106,12 +118,12 @@ class IndexBuilder:
             stamps=np.frombuffer(self._stamps, dtype=np.int64),
             funds=np.frombuffer(self._funds, dtype=np.int16),
             fund_codes=self._fund_codes,
-            disbursements=np.frombuffer(self._disbursements, dtype=np.int8).astype(np.bool_),
             amounts=np.frombuffer(self._amounts, dtype=np.int64),
             texts=self._texts,
             vocabulary=[vocabulary[i] for i in order],
             offsets=offsets,
             postings=postings,
+            stored=self._stored.finish(),
         )
 
 

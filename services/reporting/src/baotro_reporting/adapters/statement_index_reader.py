@@ -3,8 +3,9 @@
 The index (`statement_index`) is built in a thread from every line of one snapshot of the
 statement when the process starts (`start`); until it is built, and whenever it is being
 built anew, searches run in PostgreSQL as before (`PostgresStatementReader`). With it, a
-search asks PostgreSQL only for the lines of its page it has not kept (`statement_kept_lines`),
-by id.
+search asks PostgreSQL nothing: the index also holds what the page shows of each line
+(`statement_stored_lines`), and the names of the campaigns and appeals purposes show, read
+again whenever lines were added and at least every `names_max_age_s`.
 
 Lines keep coming: at most once per `check_interval_s`, in the background, the statement's
 version (`VERSION_SQL`) is read; when it changed, the lines with a larger id than any
@@ -32,14 +33,15 @@ import structlog
 
 from baotro_reporting.adapters.statement_index import Found, StatementIndex
 from baotro_reporting.adapters.statement_index_build import IndexBuilder, build_index
-from baotro_reporting.adapters.statement_kept_lines import KeptLines
 from baotro_reporting.adapters.statement_reader import PostgresStatementReader, Version
 from baotro_reporting.adapters.statement_sql import count_limit
-from baotro_reporting.domain.statement import StatementPage, StatementQuery
+from baotro_reporting.adapters.statement_stored_lines import PurposeNames
+from baotro_reporting.domain.statement import StatementLine, StatementPage, StatementQuery
 
 log = structlog.get_logger(__name__)
 
 MAX_ADDED = 20_000
+NAMES_MAX_AGE_S = 30.0
 RETRY_S = 10.0
 """After a failed build, the next is not tried before this."""
 NEWEST = 64
@@ -60,6 +62,12 @@ class _Indexed:
     @property
     def lines(self) -> int:
         return self.main.size + (self.added.size if self.added else 0)
+
+    def line(self, line_id: int, names: PurposeNames) -> StatementLine | None:
+        """Added apart first: a rewritten line's new text is there."""
+        if self.added is not None and (line := self.added.line(line_id, names)) is not None:
+            return line
+        return self.main.line(line_id, names)
 
     def find(self, query: StatementQuery, window: int) -> Found:
         found = self.main.find(query, window)
@@ -95,12 +103,15 @@ class IndexedStatementReader:
         *,
         check_interval_s: float,
         max_added: int = MAX_ADDED,
-        line_ttl_s: float = 0.0,
+        names_max_age_s: float = NAMES_MAX_AGE_S,
         retry_s: float = RETRY_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._reader = reader
-        self._kept = KeptLines(ttl_s=line_ttl_s, clock=clock)
+        self._names = PurposeNames()
+        self._names_max_age_s = names_max_age_s
+        self._names_read_at = -math.inf
+        self._reading_names: asyncio.Task[None] | None = None
         self._check_interval_s = check_interval_s
         self._max_added = max_added
         self._clock = clock
@@ -144,12 +155,8 @@ class IndexedStatementReader:
         limit = count_limit(query)
         found = indexed.find(query, limit + 1)
         shown = found.ids[query.offset : query.offset + query.size]
-        kept, missing = self._kept.take(shown)
-        if missing:
-            read = await self._reader.lines(missing)
-            self._kept.keep(read)
-            kept.update((line.id, line) for line in read)
-        lines = [kept[i] for i in shown if i in kept]  # a line gone since: left out
+        names = self._names
+        lines = [line for i in shown if (line := indexed.line(i, names)) is not None]
         total = len(found.ids)
         return StatementPage(
             lines=lines,
@@ -173,9 +180,22 @@ class IndexedStatementReader:
         ):
             self._checked_at = now
             checking = self._checking = asyncio.ensure_future(self._check(now))
+        if now - self._names_read_at >= self._names_max_age_s and (
+            self._reading_names is None or self._reading_names.done()
+        ):
+            self._reading_names = asyncio.ensure_future(self._read_names(now))
         if now - self._applied_at >= self._check_interval_s and checking is not None:
             await asyncio.shield(checking)
         return self._indexed
+
+    async def _read_names(self, started: float) -> None:
+        try:
+            names = await self._reader.purpose_names()
+        except Exception:
+            log.exception("reporting.statement_index.names_failed")
+            return
+        if started > self._names_read_at:
+            self._names, self._names_read_at = names, started
 
     async def _build(self, generation: int) -> None:
         started, snapshot = time.perf_counter(), self._clock()
@@ -187,6 +207,7 @@ class IndexedStatementReader:
         try:
             version = await self._reader.index_rows(0, take)
             main = await asyncio.to_thread(builder.finish)
+            names = await self._reader.purpose_names()
         except Exception:  # searches go on in PostgreSQL; the build is tried again later
             log.exception("reporting.statement_index.build_failed", retry_in_s=self._retry_s)
             self._retry_at = self._clock() + self._retry_s
@@ -196,6 +217,7 @@ class IndexedStatementReader:
             return
         newest = newest_ids(np.sort(main.ids)[-NEWEST:].tolist())
         self._indexed = _Indexed(main, None, (), version, newest)
+        self._names, self._names_read_at = names, snapshot
         self._applied_at = self._checked_at = snapshot
         self.build_seconds = time.perf_counter() - started
         self.builds += 1
@@ -222,6 +244,7 @@ class IndexedStatementReader:
                 rows.extend(chunk)
 
             version = await self._reader.index_rows(largest, take)
+            names = await self._reader.purpose_names()  # a new campaign's lines may be here
         except Exception:
             log.exception("reporting.statement_index.check_failed")
             return
@@ -235,12 +258,13 @@ class IndexedStatementReader:
         rewritten = {row[0] for row in rows if row[0] <= largest}
         if rewritten:  # their new text goes in apart; their old one is no longer found
             indexed.main.hide(rewritten)
-            self._kept.forget(rewritten)
         added_rows = (*(r for r in indexed.added_rows if r[0] not in rewritten), *rows)
         ordered = sorted(added_rows, key=lambda row: (row[1], row[2], row[0]), reverse=True)
         added = build_index(ordered) if ordered else None
         self._indexed = _Indexed(indexed.main, added, added_rows, version, newest)
         self._applied_at = max(self._applied_at, started)
+        if started > self._names_read_at:
+            self._names, self._names_read_at = names, started
         if len(added_rows) > self._max_added:
             self.start()  # one index again; this one serves until it is built
 
@@ -248,7 +272,6 @@ class IndexedStatementReader:
         """Forget the index and build it anew (searches run in SQL meanwhile)."""
         self._generation += 1
         self._indexed = None
-        self._kept.clear()
         if self._building is not None and not self._building.done():
             self._building.cancel()
         self._building = None
@@ -265,7 +288,7 @@ class IndexedStatementReader:
         self._reader.forget()
 
     async def close(self) -> None:
-        for task in (self._building, self._checking):
+        for task in (self._building, self._checking, self._reading_names):
             if task is not None and not task.done():
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

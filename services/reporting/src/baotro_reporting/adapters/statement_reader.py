@@ -27,13 +27,14 @@ from sqlalchemy.engine import make_url
 from baotro_reporting.adapters.statement_queries import purpose_label
 from baotro_reporting.adapters.statement_sql import (
     INDEX_ROWS_SQL,
+    PURPOSE_NAMES_SQL,
     VERSION_SQL,
     count_limit,
-    lines_by_id,
     postgres_count,
     postgres_page,
     shape_and_values,
 )
+from baotro_reporting.adapters.statement_stored_lines import PurposeNames
 from baotro_reporting.adapters.statement_words import WordQuery
 from baotro_reporting.domain.statement import (
     LineKind,
@@ -109,8 +110,7 @@ async def _keep(_connection: Any) -> None:
 
 class PostgresStatementReader:
     """Searches on its own asyncpg pool, opened at the first search, closed by `close`; the
-    version is read on a connection of its own (`version`); lines by id on a pool of their
-    own that keeps generic plans (`lines`: one shape, planned once per connection)."""
+    version (and the names purposes show) is read on a connection of its own."""
 
     def __init__(self, database_url: str, *, pool_size: int = POOL_SIZE) -> None:
         self._dsn = asyncpg_dsn(database_url)
@@ -119,19 +119,16 @@ class PostgresStatementReader:
         self._opening: asyncio.Lock | None = None
 
     async def _pool(self, name: str) -> Any:
-        """The pool `name` ("search", "version" or "lines"), opened at its first use."""
+        """The pool `name` ("search" or "version"), opened at its first use."""
         pool = self._pools.get(name)
         if pool is None:
             self._opening = self._opening or asyncio.Lock()
             async with self._opening:
                 pool = self._pools.get(name)
                 if pool is None:
-                    settings = dict(SESSION)
-                    if name == "lines":
-                        del settings["plan_cache_mode"]
                     size = 1 if name == "version" else self._pool_size
                     pool = self._pools[name] = await asyncpg.create_pool(
-                        self._dsn, min_size=1, max_size=size, reset=_keep, server_settings=settings
+                        self._dsn, min_size=1, max_size=size, reset=_keep, server_settings=SESSION
                     )
         return pool
 
@@ -173,16 +170,14 @@ class PostgresStatementReader:
             row = await connection.fetchrow(VERSION_SQL)
         return int(row["lines"]), int(row["ids"])
 
-    async def lines(self, ids: list[int]) -> list[StatementLine]:
-        """The lines with `ids`, in that order (an id no longer there is left out)."""
-        if not ids:
-            return []
-        statement = lines_by_id()
-        pool = await self._pool("lines")
+    async def purpose_names(self) -> PurposeNames:
+        """The names of the campaigns and the aliases of the appeals lines may point at."""
+        pool = await self._pool("version")
         async with pool.acquire() as connection:
-            rows = await connection.fetch(statement.sql, *statement.arguments({"ids": ids}))
-        by_id = {row["id"]: row for row in rows}
-        return [_line(by_id[i]) for i in ids if i in by_id]
+            rows = await connection.fetch(PURPOSE_NAMES_SQL)
+        campaigns = {row["id"]: row["name"] for row in rows if row["kind"] == "campaign"}
+        appeals = {row["id"]: row["name"] for row in rows if row["kind"] == "appeal"}
+        return PurposeNames(campaigns, appeals)
 
     async def index_rows(
         self, after_id: int, take: Callable[[list[Any]], Awaitable[None]]

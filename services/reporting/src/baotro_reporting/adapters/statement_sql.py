@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     ColumnElement,
     Date,
@@ -308,12 +307,12 @@ No line is rewritten alone: a reversal takes its donor's name when the gift's li
 
 INDEX_ROWS_SQL = """
 SELECT id, (line_date - DATE '0001-01-01') + 1 AS day,
-    (extract(epoch FROM recorded_at) * 1000000)::bigint AS recorded_us, fund_code,
-    kind = 'disbursement' AS disbursement, amount, search_text
+    (extract(epoch FROM recorded_at) * 1000000)::bigint AS recorded_us, fund_code, kind,
+    amount, search_text, name, memo, purpose_kind, purpose_ref
 FROM statement_line WHERE id > $1
 UNION ALL
 SELECT id, (line_date - DATE '0001-01-01') + 1, (extract(epoch FROM recorded_at) * 1000000)::bigint,
-    fund_code, false, amount, search_text
+    fund_code, kind, amount, search_text, name, memo, purpose_kind, purpose_ref
 FROM statement_line
 WHERE kind = 'reversal' AND id <= $1 AND donation_id IN (
     SELECT donation_id FROM statement_line WHERE id > $1 AND kind = 'donation')
@@ -323,28 +322,8 @@ ORDER BY day DESC, recorded_us DESC, id DESC
 $1, newest first (0: every line); days and times as integers, computed by PostgreSQL. With
 them, the reversal lines up to $1 that the gifts after $1 rewrote (a reversal that arrived
 before its gift takes the donor's name when the gift's line is written, `money_views`)."""
-
-
-@lru_cache(maxsize=1)
-def lines_by_id() -> PostgresSearch:
-    """The lines with the ids `ids` (any order), with the names of the campaigns and appeals
-    they point at, as `postgres_page` gives them (`total` is 0: the caller knows it)."""
-    ref = case(
-        (S.purpose_ref.regexp_match(_CANONICAL_UUID), cast(S.purpose_ref, Uuid)),
-        else_=None,
-    )
-    statement = (
-        select(
-            *COLUMNS,
-            literal_column("0").label("total"),
-            CampaignView.name.label("campaign_name"),
-            AppealView.alias.label("appeal_alias"),
-        )
-        .select_from(
-            S.__table__.outerjoin(CampaignView, CampaignView.campaign_id == ref).outerjoin(
-                AppealView, AppealView.appeal_id == ref
-            )
-        )
-        .where(S.id == func.any(bindparam("ids", type_=ARRAY(BigInteger()))))
-    )
-    return _for_asyncpg(statement)
+PURPOSE_NAMES_SQL = (
+    "SELECT 'campaign' AS kind, campaign_id::text AS id, name FROM campaign_view "
+    "UNION ALL SELECT 'appeal', appeal_id::text, alias FROM appeal_view"
+)
+"""The names the purposes of lines show (`statement_stored_lines.PurposeNames`)."""

@@ -72,7 +72,7 @@ def build_statement_reader(
             PostgresStatementReader(settings.database_url),
             check_interval_s=settings.statement_cache_check_ms / 1000,
             max_added=settings.statement_index_max_added,
-            line_ttl_s=settings.statement_line_ttl_s,
+            names_max_age_s=settings.statement_names_max_age_s,
         )
         if registry is not None:
             lines = Gauge(

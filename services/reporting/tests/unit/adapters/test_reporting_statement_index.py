@@ -36,7 +36,8 @@ def reference(rows: list[IndexRow], query: StatementQuery, window: int) -> list[
     if words is not None and ranged and amount_tsquery(query.min_amount, query.max_amount) is None:
         return []
     found = []
-    for line_id, day, recorded_us, fund, disbursement, amount, text in rows:
+    for line_id, day, recorded_us, fund, kind, amount, text, *_shown in rows:
+        disbursement = kind == LineKind.DISBURSEMENT
         if query.fund_code is not None and fund != query.fund_code:
             continue
         if query.date_from is not None and day < query.date_from.toordinal():

@@ -12,7 +12,8 @@ from baotro_reporting.adapters.statement_index import Found
 from baotro_reporting.adapters.statement_index_build import index_row
 from baotro_reporting.adapters.statement_index_reader import IndexedStatementReader, merge
 from baotro_reporting.adapters.statement_reader import PostgresStatementReader, Version
-from baotro_reporting.domain.statement import StatementLine, StatementPage, StatementQuery
+from baotro_reporting.adapters.statement_stored_lines import PurposeNames
+from baotro_reporting.domain.statement import StatementPage, StatementQuery
 
 RECORDED = datetime(2024, 9, 1, 3, 0, tzinfo=UTC)
 
@@ -32,12 +33,8 @@ class MemoryStatement:
             lines=[], page=query.page, size=query.size, total=-1, total_is_exact=True
         )
 
-    async def lines(self, ids: list[int]) -> list[StatementLine]:
-        return [
-            StatementLine(i, "donation", "TH", date(2024, 9, 1), "A", 1, "", self.texts[i])
-            for i in ids
-            if i in self.texts
-        ]
+    async def purpose_names(self) -> PurposeNames:
+        return PurposeNames()
 
     async def index_rows(
         self, after_id: int, take: Callable[[list[Any]], Awaitable[None]]
@@ -48,7 +45,7 @@ class MemoryStatement:
             self.failures -= 1
             raise ConnectionError("the database went away")
         rows = [
-            index_row(i, date(2024, 9, 1), RECORDED, "TH", "donation", 1, text)
+            index_row(i, date(2024, 9, 1), RECORDED, "TH", "donation", 1, text, memo=text)
             for i, text in sorted(self.texts.items(), reverse=True)
             if i > after_id
         ]

@@ -1,0 +1,156 @@
+"""What the index shows of each line, held beside its words (`statement_index`): a search's
+page is then made without asking PostgreSQL.
+
+Names and memos are kept as UTF-8 in one block each (a Python string per line would cost
+three times as much); kinds, purposes and their targets as small codes. A line's purpose
+names the campaign or the appeal it went to as `PurposeNames` last read them.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from baotro_reporting.adapters.statement_queries import purpose_label
+from baotro_reporting.domain.statement import LineKind, StatementLine
+
+Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class PurposeNames:
+    """The names of the campaigns and the aliases of the appeals, by their id as text (what a
+    line's `purpose_ref` holds when it points at one)."""
+
+    campaigns: dict[str, str] = field(default_factory=dict)
+    appeals: dict[str, str | None] = field(default_factory=dict)
+
+
+class _Codes:
+    """A few distinct texts as small numbers."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str | None, int] = {}
+        self.texts: list[str | None] = []
+
+    def of(self, text: str | None) -> int:
+        number = self.numbers.get(text)
+        if number is None:
+            number = self.numbers[text] = len(self.texts)
+            self.texts.append(text)
+        return number
+
+
+class _Texts:
+    """Texts as one block of UTF-8 and where each ends."""
+
+    def __init__(self) -> None:
+        self.blocks: list[bytes] = []
+        self.ends = array("q")
+        self.size = 0
+
+    def add(self, texts: Sequence[str]) -> None:
+        encoded = [t.encode() for t in texts]
+        for text in encoded:
+            self.size += len(text)
+            self.ends.append(self.size)
+        self.blocks.append(b"".join(encoded))
+
+
+class StoredLinesBuilder:
+    """Takes the shown columns of lines in rank order (`add`), then `finish`."""
+
+    def __init__(self) -> None:
+        self._kinds = _Codes()
+        self._kind_codes = array("b")
+        self._purposes = _Codes()
+        self._purpose_codes = array("h")
+        self._refs = _Codes()
+        self._ref_codes = array("i")
+        self._names = _Texts()
+        self._memos = _Texts()
+
+    def add(
+        self,
+        kinds: Sequence[str],
+        names: Sequence[str],
+        memos: Sequence[str],
+        purposes: Sequence[str],
+        refs: Sequence[str | None],
+    ) -> None:
+        self._kind_codes.extend([self._kinds.of(k) for k in kinds])
+        self._purpose_codes.extend([self._purposes.of(p) for p in purposes])
+        self._ref_codes.extend([self._refs.of(r) for r in refs])
+        self._names.add(names)
+        self._memos.add(memos)
+
+    def finish(self) -> StoredLines:
+        return StoredLines(
+            kinds=[str(k) for k in self._kinds.texts],
+            kind_codes=np.frombuffer(self._kind_codes, dtype=np.int8),
+            purposes=[str(p) for p in self._purposes.texts],
+            purpose_codes=np.frombuffer(self._purpose_codes, dtype=np.int16),
+            refs=self._refs.texts,
+            ref_codes=np.frombuffer(self._ref_codes, dtype=np.int32),
+            names=b"".join(self._names.blocks),
+            name_ends=np.frombuffer(self._names.ends, dtype=np.int64),
+            memos=b"".join(self._memos.blocks),
+            memo_ends=np.frombuffer(self._memos.ends, dtype=np.int64),
+        )
+
+
+@dataclass(frozen=True)
+class StoredLines:
+    kinds: list[str]
+    kind_codes: npt.NDArray[np.int8]
+    purposes: list[str]
+    purpose_codes: npt.NDArray[np.int16]
+    refs: list[str | None]
+    ref_codes: npt.NDArray[np.int32]
+    names: bytes
+    name_ends: Ints
+    memos: bytes
+    memo_ends: Ints
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.kind_codes, self.purpose_codes, self.ref_codes)
+        ends = self.name_ends.nbytes + self.memo_ends.nbytes
+        return sum(a.nbytes for a in arrays) + ends + len(self.names) + len(self.memos)
+
+    def is_kind(self, kind: str) -> npt.NDArray[np.bool_]:
+        """Whether each line is of `kind`."""
+        if kind not in self.kinds:
+            return np.zeros(len(self.kind_codes), dtype=np.bool_)
+        return np.asarray(self.kind_codes == self.kinds.index(kind), dtype=np.bool_)
+
+    def line(
+        self, rank: int, *, line_id: int, fund: str, day: int, amount: int, names: PurposeNames
+    ) -> StatementLine:
+        """The line at `rank` as the public sees it (`statement_reader._line`)."""
+        kind = self.kinds[self.kind_codes[rank]]
+        ref = self.refs[self.ref_codes[rank]]
+        campaign = names.campaigns.get(ref) if ref else None
+        appeal = names.appeals.get(ref) if ref else None
+        return StatementLine(
+            id=line_id,
+            kind=kind,
+            fund_code=fund,
+            on=date.fromordinal(day),
+            name=_text(self.names, self.name_ends, rank),
+            amount=amount if kind == LineKind.DONATION else -amount,
+            purpose=purpose_label(
+                kind, self.purposes[self.purpose_codes[rank]], campaign=campaign, appeal=appeal
+            ),
+            memo=_text(self.memos, self.memo_ends, rank),
+        )
+
+
+def _text(block: bytes, ends: Ints, rank: int) -> str:
+    start = int(ends[rank - 1]) if rank else 0
+    return block[start : int(ends[rank])].decode()
