@@ -26,6 +26,7 @@ import gzip
 import io
 import json
 import os
+import resource
 import sys
 import textwrap
 import time
@@ -64,9 +65,9 @@ from baotro_donations.settings import (
 from baotro_shared.runtime import ServiceRuntime
 from baotro_shared.testing.postgres import PostgresDatabases
 from baotro_shared.testing.shared_data import saoke_dir
-from bench.environment import cpu_seconds, quiet_logs
+from bench.environment import quiet_logs
 from bench.memory import PhaseMeter, rusage_peak_mib
-from bench.procstat import postgres_cpu_seconds
+from bench.procstat import child_pid, cpu_seconds_of, peak_rss_mib_of, postgres_cpu_seconds
 from bench.report import load_average
 from bench.stats import Summary
 from bench.table import Section
@@ -194,10 +195,17 @@ class ImportRun:
     """Events written to the outbox by the import."""
     seconds: float
     cpu_s: float
+    """The import process and the processes it started and waited for (its line worker)."""
     postgres_cpu_s: float
+    """Every PostgreSQL process of the machine (others' included)."""
+    postgres_own_cpu_s: float
+    """The PostgreSQL backends connected to the import's database."""
     rss_start_mib: float | None
     rss_peak_mib: float | None
     process_peak_mib: float
+    worker_peak_mib: float | None
+    """Peak resident set of the import's line worker process (VmHWM, sampled while it ran;
+    None when the import ran without one)."""
     again_seconds: float
     again_imported: int
     again_duplicates: int
@@ -231,6 +239,34 @@ async def _matched_by(engine: AsyncEngine) -> dict[str, int]:
             "GROUP BY 1 ORDER BY 2 DESC"
         )
         return {kind: count for kind, count in rows}
+
+
+async def _worker_peak(peaks: list[float]) -> None:
+    """Sample the VmHWM of the import's line worker process (a child) until cancelled."""
+    while True:
+        pid = child_pid("bank_line_worker")
+        peak = peak_rss_mib_of(pid) if pid is not None else None
+        if peak is not None:
+            peaks.append(peak)
+        await asyncio.sleep(0.2)
+
+
+def _own_cpu() -> float:
+    """CPU seconds of this process and of its children that ended (and were waited for)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+async def _backend_cpu(engine: AsyncEngine) -> dict[int, float]:
+    """CPU seconds so far of the PostgreSQL backends connected to `engine`'s database."""
+    async with engine.connect() as conn:
+        pids = (
+            await conn.exec_driver_sql(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            )
+        ).scalars()
+        return {pid: seconds for pid in list(pids) if (seconds := cpu_seconds_of(pid)) is not None}
 
 
 def _known_senders(data: bytes, count: int) -> list[tuple[str, str]]:
@@ -298,18 +334,23 @@ async def run_import(url: str, lines: int | None, say: Callable[[str], None]) ->
                 step[0] = done * 10 // max(1, total)
                 say(f"  {done:,} / {total:,} lines imported")
 
+        own_pg = await _backend_cpu(runtime.engine)
         meter = PhaseMeter()
         meter.begin()
-        cpu, pg = cpu_seconds(), postgres_cpu_seconds()
+        cpu, pg = _own_cpu(), postgres_cpu_seconds()
+        peaks: list[float] = []
+        sampler = asyncio.ensure_future(_worker_peak(peaks))
         started = time.perf_counter()
         first = await import_statement(
             runtime.uow, data, settings=settings, account=ACCOUNT, filename=statement_file().name,
             actor=ACTOR, progress=progress,
         )  # fmt: skip
         seconds = time.perf_counter() - started
-        cpu_s = cpu_seconds() - cpu
+        sampler.cancel()
+        cpu_s = _own_cpu() - cpu
         pg_after = postgres_cpu_seconds()
         memory = meter.end("import")
+        own_pg_after = await _backend_cpu(runtime.engine)
         after = await _row_counts(runtime.engine)
         matched_by = await _matched_by(runtime.engine)
         say("  the same file again")
@@ -330,8 +371,11 @@ async def run_import(url: str, lines: int | None, say: Callable[[str], None]) ->
         outbox=after.get("outbox", 0) - before.get("outbox", 0),
         seconds=seconds, cpu_s=cpu_s,
         postgres_cpu_s=sum(v - pg.get(pid, 0.0) for pid, v in pg_after.items()),
+        postgres_own_cpu_s=sum(v - own_pg.get(pid, 0.0) for pid, v in own_pg_after.items()),
         rss_start_mib=memory.start_mib, rss_peak_mib=memory.peak_mib,
-        process_peak_mib=rusage_peak_mib(), again_seconds=again_seconds,
+        process_peak_mib=rusage_peak_mib(),
+        worker_peak_mib=max(peaks, default=None),
+        again_seconds=again_seconds,
         again_imported=again.imported, again_duplicates=again.duplicates,
         again_changed=changed, donors=donors, keyword_rules=rules, matched_by=matched_by,
     )  # fmt: skip
@@ -414,9 +458,11 @@ def import_section(r: ImportBenchResult) -> Section:
     )
     s.add(
         "  CPU per line",
-        f"{run.cpu_s * 1000 / run.lines:.3f} + {run.postgres_cpu_s * 1000 / run.lines:.3f} ms",
+        f"{run.cpu_s * 1000 / run.lines:.3f} + {run.postgres_own_cpu_s * 1000 / run.lines:.3f} ms",
         "",
-        "import process + every PostgreSQL server process of the machine (others' included)",
+        "import process (with its line worker) + the PostgreSQL backends of its database; "
+        f"every PostgreSQL process of the machine (others' included): "
+        f"{run.postgres_cpu_s * 1000 / run.lines:.3f} ms",
     )
     s.add(
         "parse only",
@@ -451,7 +497,7 @@ def import_section(r: ImportBenchResult) -> Section:
         "",
         f"import subprocess during the import (VmHWM); {_mib(run.rss_start_mib)} before it "
         f"(Python, libraries, the file in memory): +{_mib(growth)}; whole process "
-        f"{_mib(run.process_peak_mib)}",
+        f"{_mib(run.process_peak_mib)}; its line worker process: {_mib(run.worker_peak_mib)}",
     )
     s.add(
         "load average",
@@ -475,7 +521,9 @@ IMPORT_METHOD = """\
   restricted campaign "{campaign}" with keyword rules {keywords}, and {donors} known donors
   with the accounts the bank writes in memos ("CT tu <account> <name>"), the first distinct
   ones of the file. import_statement gets the whole file as bytes with the account number;
-  its time is the call, its memory the subprocess's high-water mark reset just before.
+  its time is the call, its memory the subprocess's high-water mark reset just before. Its CPU
+  is the subprocess's and its line worker's (a child process it waits for; the worker's peak
+  memory sampled apart), beside the CPU of the PostgreSQL backends of the import's database.
   Then the same bytes again: every table's exact row count is compared before and after.
 """
 

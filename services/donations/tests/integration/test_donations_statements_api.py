@@ -527,3 +527,48 @@ async def test_one_bank_transaction_is_read_by_id(
         f"/v1/bank-transactions/{first['id']}", headers=auth_header("case_worker")
     )
     assert refused.status_code == 403
+
+
+async def _imported_rows(desk: Desk, account: str, *slices: bytes) -> list[tuple[Any, ...]]:
+    """Import the slices in turn into `account`; its bank transactions then, in statement
+    order, as the import left them (without their random ids)."""
+    for data in slices:
+        await desk.imported(data, account=account)
+    async with desk.service.runtime.engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT t.line_no, t.status, t.match_kind, t.match_confidence, t.match_reason,"
+                " t.match_target_id, t.payer_name, t.sender_account, t.codes,"
+                " t.cited_references, t.bank_reference, d.amount, d.public_memo,"
+                " (SELECT count(*) FROM bank_transaction_keys k WHERE k.transaction_id = t.id)"
+                " FROM bank_transactions t JOIN statement_imports i ON i.id = t.import_id"
+                " LEFT JOIN donations d ON d.id::text = t.donation_ids->>0"
+                " WHERE t.bank_account = :account ORDER BY i.created_at, t.line_no"
+            ),
+            {"account": account},
+        )
+        return [tuple(row) for row in rows]
+
+
+async def test_a_large_statement_read_in_a_worker_process_imports_as_read_in_a_thread(
+    services: ServiceHarness, auth_header: Header, monkeypatch: Any
+) -> None:
+    desk = await _desk(services, auth_header)
+    campaign = await _campaign(desk)
+    await desk.post(
+        "/v1/reconciliation-rules",
+        {
+            "kind": "keyword",
+            "memo_words": "lu lut",
+            "target_kind": "campaign",
+            "target_id": campaign,
+        },
+    )
+    slices = (_slice(1, 1000), _slice(701, 1600), _slice(1, 1600), _slice(1, 1600))
+    monkeypatch.setattr(feeds, "BATCH_LINES", 300)
+    in_thread = await _imported_rows(desk, "AGRIBANK", *slices)
+    monkeypatch.setattr(feeds, "WORKER_LINES", 1)
+    in_worker = await _imported_rows(desk, "KBNN", *slices)
+    assert len(in_thread) == 1600
+    assert in_worker == in_thread
+    assert {row[1] for row in in_thread} >= {"matched", "unmatched"}

@@ -208,6 +208,20 @@ class BankFeedRepository:
         )
         return (await self.session.execute(stmt.limit(1))).first() is not None
 
+    async def imported_whole_before(
+        self, content_sha256: str, *, fund_code: str, bank_account: str, other_than: uuid.UUID
+    ) -> bool:
+        """Whether an import other than `other_than` brought the same file into the same
+        account to its end."""
+        stmt = select(StatementImportRecord.id).where(
+            StatementImportRecord.content_sha256 == content_sha256,
+            StatementImportRecord.fund_code == fund_code,
+            StatementImportRecord.bank_account == bank_account,
+            StatementImportRecord.status == "done",
+            StatementImportRecord.id != other_than,
+        )
+        return (await self.session.execute(stmt.limit(1))).first() is not None
+
     async def statement_import(self, import_id: uuid.UUID) -> StatementImportRecord | None:
         return await self.session.get(StatementImportRecord, import_id)
 

@@ -41,6 +41,9 @@ class LineKeys:
     lookup: tuple[str, ...]
     register: tuple[str, ...]
 
+    def astuple(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return self.lookup, self.register
+
 
 @functools.lru_cache(maxsize=4096)
 def strong_reference(reference: str | None) -> str | None:
@@ -116,6 +119,21 @@ def statement_keys(lines: Sequence[KeyedLine]) -> list[LineKeys]:
     return StatementKeys().of(lines)
 
 
+KeyParts = tuple[str, list[str]]
+"""What a line's keys are made of before its fingerprint is numbered: the fingerprint's base
+and the line's reference keys (`key_parts`)."""
+
+
+def key_parts(line: KeyedLine) -> KeyParts:
+    """The hashes of a line's keys that depend on the line alone (pure: made anywhere, in
+    any order); `StatementKeys.numbered` then numbers the fingerprints in statement order."""
+    base = fingerprint_base(line.account, line.booked_on, line.direction, line.amount, line.memo)
+    refs = reference_keys(
+        line.account, line.direction, line.amount, line.references, [line.booked_on]
+    )
+    return base, refs
+
+
 class StatementKeys:
     """`statement_keys` of a statement read a part at a time: the parts, given in order,
     get the keys the whole statement would."""
@@ -124,18 +142,26 @@ class StatementKeys:
         self._seen: Counter[str] = Counter()
         self._registered: set[str] = set()
 
+    def state(self) -> tuple[dict[str, int], set[str]]:
+        """What the keys of the parts so far leave for the next (`resume`)."""
+        return dict(self._seen), self._registered
+
+    def resume(self, state: tuple[dict[str, int], set[str]]) -> None:
+        """Go on from `state`, the `state()` of the keys of the parts before (made elsewhere)."""
+        seen, registered = state
+        self._seen = Counter(seen)
+        self._registered = set(registered)
+
     def of(self, lines: Iterable[KeyedLine]) -> list[LineKeys]:
+        return self.numbered(map(key_parts, lines))
+
+    def numbered(self, parts: Iterable[KeyParts]) -> list[LineKeys]:
+        """The keys of lines given by their `key_parts`, in statement order."""
         seen, registered = self._seen, self._registered
         result = []
-        for line in lines:
-            base = fingerprint_base(
-                line.account, line.booked_on, line.direction, line.amount, line.memo
-            )
+        for base, refs in parts:
             seen[base] += 1
             fingerprint = fingerprint_key(base, seen[base])
-            refs = reference_keys(
-                line.account, line.direction, line.amount, line.references, [line.booked_on]
-            )
             fresh_refs = [r for r in refs if r not in registered]
             registered.update(fresh_refs)
             result.append(LineKeys((*refs, fingerprint), (*fresh_refs, fingerprint)))

@@ -433,6 +433,15 @@ def sorted_words(name: str) -> str:
     return " ".join(sorted(name.split()))
 
 
+def nearest_donor(name: str, sorted_donor_names: Mapping[uuid.UUID, str]) -> NameMatch:
+    """The donor whose name (its `sorted_words`) is nearest the payer's `name`, with the
+    score, when it is close enough (what matching by name says of `name`)."""
+    best = process.extractOne(
+        sorted_words(name), sorted_donor_names, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF
+    )
+    return None if best is None else (best[2], best[1])
+
+
 def _by_name(line: BankLineView, index: MatchIndex) -> Match | None:
     name = line.facts.payer_name
     if not name or not index.donor_names:
@@ -442,13 +451,7 @@ def _by_name(line: BankLineView, index: MatchIndex) -> Match | None:
     else:
         if index.sorted_donor_names is None:
             index.sorted_donor_names = {k: sorted_words(v) for k, v in index.donor_names.items()}
-        best = process.extractOne(
-            sorted_words(name),
-            index.sorted_donor_names,
-            scorer=fuzz.ratio,
-            score_cutoff=NAME_CUTOFF,
-        )
-        found = index.name_matches[name] = None if best is None else (best[2], best[1])
+        found = index.name_matches[name] = nearest_donor(name, index.sorted_donor_names)
     if found is None:
         return None
     donor_id, score = found

@@ -33,6 +33,9 @@ _PATTERN = re.compile(
     r"|(?P<email>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)",
     re.IGNORECASE,
 )
+_MAY_MASK = re.compile(r"[\d@]")
+"""What every masked part has (a digit, or an email's @): a text without any is shown as it
+is, without running `_PATTERN` over it (most transfer texts: "Ung ho dong bao lu lut")."""
 
 
 def mask_number(text: str) -> str:
@@ -59,7 +62,7 @@ def public_memo(transfer_text: str | None) -> str | None:
     text = " ".join(transfer_text.split())
     if not text:
         return None
-    masked = _PATTERN.sub(_replace, text)
+    masked = _PATTERN.sub(_replace, text) if _MAY_MASK.search(text) else text
     if len(masked) > MAX_LENGTH:
         masked = masked[: MAX_LENGTH - 1].rstrip() + "…"
     return masked

@@ -7,8 +7,9 @@ A statement is processed in batches, one transaction each, holding the bank acco
 a line is never half-applied (its transaction row, its keys and its donation commit
 together), and an import interrupted half-way is finished by importing the file again (the
 lines already in are duplicates). While a batch is matched and written, the next one is read
-(memos understood, deduplication keys made) in a thread, so that our work and the
-database's overlap.
+(memos understood, deduplication keys made, payers' names compared): in a process of its
+own for a large statement (`bank_line_worker`, on another core), else in a thread, so that
+our work and the database's overlap.
 """
 
 from __future__ import annotations
@@ -39,17 +40,23 @@ from baotro_donations.domain.matching import (
     Thresholds,
     match_line,
 )
-from baotro_donations.domain.statement_profiles import profile_named
-from baotro_donations.service_layer.bank_lines import (
+from baotro_donations.domain.statement_profiles import ColumnProfile, profile_named
+from baotro_donations.service_layer.bank_line_reading import (
     BankLine,
-    MatchRules,
+    Understood,
+    assembled,
     digits,
     keyed_line,
     line_view,
+    read_line,
+    sent_line,
+    understand_lines,
+)
+from baotro_donations.service_layer.bank_line_worker import WORKER_LINES, LineWorker
+from baotro_donations.service_layer.bank_lines import (
+    MatchRules,
     load_rules,
     match_index,
-    read_line,
-    understood_view,
 )
 from baotro_donations.service_layer.bank_posting import (
     post_matched,
@@ -194,6 +201,63 @@ async def import_statement(
         import_id = await start_import(
             new_uow, data, settings=settings, account=account, filename=filename, actor=actor
         )
+    # A large statement's lines are understood in a process of its own, started now: its
+    # start overlaps the reading of the file. Not for a file already imported whole into
+    # this account: every line is a duplicate, whose keys are all the import wants, and
+    # the import would only wait for the worker (see `_import_lines`).
+    worker = None
+    if data.count(b"\n") >= WORKER_LINES and not await _imported_whole_before(
+        new_uow, data, fund=fund, bank=bank, import_id=import_id
+    ):
+        worker = await _worker()
+    try:
+        return await _import_file(
+            new_uow, data, import_id, chosen, worker,
+            fund=fund, bank=bank, settings=settings, actor=actor, progress=progress,
+        )  # fmt: skip
+    finally:
+        if worker is not None:
+            await worker.close()
+
+
+async def _imported_whole_before(
+    new_uow: UowFactory,
+    data: bytes,
+    *,
+    fund: FundConfig,
+    bank: BankAccountConfig,
+    import_id: uuid.UUID,
+) -> bool:
+    async with new_uow() as uow:
+        return await uow.bank_feeds.imported_whole_before(
+            hashlib.sha256(data).hexdigest(),
+            fund_code=fund.code,
+            bank_account=bank.key,
+            other_than=import_id,
+        )
+
+
+async def _worker() -> LineWorker | None:
+    try:
+        return await LineWorker.started()
+    except OSError as error:  # no process to be had: the lines are understood in a thread
+        log.warning("donations.statement.no_worker", error=str(error))
+        return None
+
+
+async def _import_file(
+    new_uow: UowFactory,
+    data: bytes,
+    import_id: uuid.UUID,
+    chosen: ColumnProfile | None,
+    worker: LineWorker | None,
+    *,
+    fund: FundConfig,
+    bank: BankAccountConfig,
+    settings: DonationsSettings,
+    actor: str,
+    progress: Progress | None,
+) -> ImportSummary:
     summary = ImportSummary(import_id=import_id, status="processing")
     try:
         # A thread: reading a large statement takes a second or more of CPU, and the
@@ -223,6 +287,7 @@ async def import_statement(
                 new_uow,
                 read.lines,
                 summary,
+                worker,
                 fund=fund,
                 bank=bank,
                 settings=settings,
@@ -285,6 +350,7 @@ async def _import_lines(
     new_uow: UowFactory,
     lines: Sequence[StatementLine],
     summary: ImportSummary,
+    worker: LineWorker | None,
     *,
     fund: FundConfig,
     bank: BankAccountConfig,
@@ -301,38 +367,55 @@ async def _import_lines(
     # when they are matched.
     bringing_new = True
 
-    def understood(start: int) -> list[tuple[BankLine, LineKeys]]:
-        """The lines of the batch at `start`: read, keyed (in statement order), viewed."""
-        items = [read_line(line) for line in lines[start : start + BATCH_LINES]]
-        if bringing_new:
-            for item in items:
-                understood_view(item, prefixes)
-        return list(zip(items, keys.of(keyed_line(account, i) for i in items), strict=True))
-
-    rules: MatchRules | None = None
     total = len(lines)
-    # The next batch is understood in a thread while this one is written: the database's
-    # work and ours overlap (the lines' understanding is pure and holds no lock).
-    ahead = asyncio.ensure_future(asyncio.to_thread(understood, 0)) if total else None
+    if not total:
+        return
+    # What matching needs besides the lines, read once (donors, rules, pledges): the worker
+    # gets the donors' names with the first batch and compares the payers' names ahead.
+    async with new_uow() as uow:
+        rules = await load_rules(
+            uow,
+            fund,
+            min(line.booked_on for line in lines),
+            max(line.booked_on for line in lines),
+        )
+    donor_names: dict[uuid.UUID, str] | None = rules.sorted_donor_names
+
+    async def understood(start: int) -> list[tuple[BankLine, LineKeys]]:
+        """The lines of the batch at `start`: read, keyed (in statement order), viewed."""
+        nonlocal donor_names, worker
+        part = lines[start : start + BATCH_LINES]
+        if worker is not None and not bringing_new:
+            # Nothing new lately: only the keys are wanted, and waiting for the worker
+            # would be all the import does meanwhile; it numbers the fingerprints itself.
+            keys.resume(await worker.hand_over_keys())
+            worker = None
+        done: list[Understood]
+        if worker is not None:
+            done, names = await worker.understand(
+                part, account, prefixes, with_views=bringing_new, donor_names=donor_names
+            )
+            donor_names = None
+            rules.name_matches.update(names)
+        else:
+            sent = [sent_line(line) for line in part]
+            done = await asyncio.to_thread(
+                understand_lines, sent, account, prefixes, bringing_new, keys
+            )
+        return assembled(part, done)
+
+    # The next batch is understood (in a process of its own for a large statement, else a
+    # thread) while this one is written: the database's work and ours overlap.
+    ahead: asyncio.Future[list[tuple[BankLine, LineKeys]]] | None
+    ahead = asyncio.ensure_future(understood(0))
     try:
         for start in range(0, total, BATCH_LINES):
             assert ahead is not None
             batch = await ahead
             following = start + BATCH_LINES
-            ahead = (
-                asyncio.ensure_future(asyncio.to_thread(understood, following))
-                if following < total
-                else None
-            )
+            ahead = asyncio.ensure_future(understood(following)) if following < total else None
             async with new_uow() as uow:
                 await uow.bank_feeds.lock_account(fund.code, bank.key)
-                if rules is None:
-                    rules = await load_rules(
-                        uow,
-                        fund,
-                        min(line.booked_on for line in lines),
-                        max(line.booked_on for line in lines),
-                    )
                 counts = await _import_batch(
                     uow,
                     batch,

@@ -1,6 +1,6 @@
-"""A bank line understood and matched: the memo read once for deduplication, the view
-matching reads for the lines that are new, and the index of what matching looks up (payment
-codes, donors' accounts and names, open pledges, rules) built per batch in bulk."""
+"""What matching looks up besides a bank line (understood in `bank_line_reading`): the
+index of payment codes, donors' accounts and names, open pledges and rules, built per batch
+in bulk."""
 
 from __future__ import annotations
 
@@ -10,10 +10,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from baotro_donations.domain import bank_dedupe
-from baotro_donations.domain.bank_dedupe import KeyedLine
-from baotro_donations.domain.bank_memo import MemoFacts, read_memo
-from baotro_donations.domain.bank_statement import StatementLine
 from baotro_donations.domain.matching import (
     BankLineView,
     CodeTarget,
@@ -24,75 +20,13 @@ from baotro_donations.domain.matching import (
     OpenPledge,
     sorted_words,
 )
-from baotro_donations.domain.payment_code import find_in_memo
+from baotro_donations.service_layer.bank_line_reading import digits
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import FundConfig
 from baotro_shared.text import fold
 
 CODE_GRACE = timedelta(days=31)
 """A campaign's payment code still counts this long after the campaign ends."""
-
-
-def digits(text: str) -> str:
-    if text.isdigit():
-        return text  # the usual case: nothing to take out
-    return "".join(ch for ch in text if ch.isdigit())
-
-
-@dataclass
-class BankLine:
-    line: StatementLine
-    facts: MemoFacts
-    reference: str | None
-    cited_references: str | None = None
-    """The strong references of the transfer, " A B " (what a refund is looked up by)."""
-    view: BankLineView | None = None
-    """What matching reads; built only for lines that are not duplicates."""
-
-
-def read_line(line: StatementLine) -> BankLine:
-    """What deduplication needs of a line: the memo understood, the bank's references."""
-    facts = read_memo(line.memo, line.counterparty)
-    strong = bank_dedupe.strong_reference
-    own, told = strong(line.bank_reference), strong(facts.bank_reference)
-    references = {r for ref in facts.references if (r := strong(ref))}
-    references.update(r for r in (own, told) if r)
-    cited = f" {' '.join(sorted(references))} " if references else None
-    return BankLine(line, facts, own or told, cited)
-
-
-def understood_view(item: BankLine, prefixes: Sequence[str]) -> BankLineView:
-    """`line_view`, with what matching works out of it (folded memo, accounts) ready."""
-    view = line_view(item, prefixes)
-    _ = view.folded_memo, view.compact_memo, view.accounts
-    return view
-
-
-def line_view(item: BankLine, prefixes: Sequence[str]) -> BankLineView:
-    if item.view is None:
-        line = item.line
-        item.view = BankLineView(
-            amount=line.amount,
-            direction=line.direction,
-            booked_on=line.booked_on,
-            memo=line.memo,
-            facts=item.facts,
-            codes=[c.text for c in find_in_memo(line.memo, prefixes)],
-            counter_account=line.counter_account,
-        )
-    return item.view
-
-
-def keyed_line(account: str, item: BankLine) -> KeyedLine:
-    line = item.line
-    return KeyedLine(
-        account=account,
-        booked_on=line.booked_on,
-        direction=line.direction.value,
-        amount=line.amount,
-        memo=line.memo,
-        references=(line.bank_reference, item.facts.bank_reference),
-    )
 
 
 @dataclass

@@ -16,7 +16,7 @@ from baotro_donations.domain import bank_dedupe
 from baotro_donations.domain.bank_statement import Direction
 from baotro_donations.domain.ledger_accounts import Fund, LedgerRefusedError
 from baotro_donations.domain.matching import Match, MatchKind, MatchStatus
-from baotro_donations.service_layer.bank_lines import BankLine
+from baotro_donations.service_layer.bank_line_reading import BankLine
 from baotro_donations.service_layer.donation_handlers import (
     RESTRICTED_TARGET_KINDS,
     RecordDonation,

@@ -20,7 +20,7 @@ from baotro_donations.service_layer.bank_feed_handlers import (
     UowFactory,
     resolve_account,
 )
-from baotro_donations.service_layer.bank_lines import digits
+from baotro_donations.service_layer.bank_line_reading import digits
 from baotro_donations.service_layer.bank_posting import donation_id_for
 from baotro_donations.service_layer.donation_handlers import (
     RESTRICTED_TARGET_KINDS,

@@ -36,7 +36,7 @@ from baotro_donations.domain.matching import (
     sorted_words,
 )
 from baotro_donations.service_layer.bank_feed_handlers import GC_THRESHOLDS, _Collections
-from baotro_donations.service_layer.bank_lines import digits
+from baotro_donations.service_layer.bank_line_reading import digits
 
 AGRIBANK = BankAccount("AGRIBANK", "Agribank chi nhánh Thanh Hóa", "3500.431.101.000.909")
 KBNN = BankAccount("KBNN", "Kho bạc Nhà nước tỉnh Thanh Hóa", "3751.0.111.4523")
@@ -141,6 +141,11 @@ def test_keys_of_a_statement_read_in_parts_are_the_keys_of_the_whole() -> None:
     registered = [k for line in parts for k in line.register if k.startswith("ref:")]
     looked_up = [k for line in parts for k in line.lookup if k.startswith("ref:")]
     assert len(registered) == len(set(registered)) == 2 < len(looked_up)
+    # numbered elsewhere up to a point, then here from where it stood
+    first, then = bank_dedupe.StatementKeys(), bank_dedupe.StatementKeys()
+    head = first.numbered(map(bank_dedupe.key_parts, lines[:25]))
+    then.resume(first.state())
+    assert [*head, *then.of(lines[25:])] == whole
 
 
 def test_fingerprint_reads_ascii_and_vietnamese_memos_alike() -> None:
