@@ -57,11 +57,13 @@ of the same beginning, up to this many bytes (the least recently used go first).
 
 @dataclass(frozen=True)
 class Found:
-    """The first `window` lines a search finds: their ids and order keys, newest first."""
+    """The first `window` lines a search finds, newest first: their ids, order keys and
+    places (the index holding each and its rank there)."""
 
     ids: list[int]
     keys: list[tuple[int, int, int]]
     """(day ordinal, time recorded in µs, id): larger is newer."""
+    places: list[tuple[StatementIndex, int]]
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,6 @@ class StatementIndex:
         self._fund_names = {code: fund for fund, code in fund_codes.items()}
         self._disbursements = stored.is_kind(LineKind.DISBURSEMENT)
         self._amounts, self._texts, self._stored = amounts, texts, stored
-        self._by_id: Ints | None = None
         self._vocabulary, self._offsets, self._postings = vocabulary, offsets, postings
         self._descending_days = -days  # ascending: a date range is one slice of ranks
         self._unions: OrderedDict[tuple[int, int], Ranks] = OrderedDict()
@@ -118,19 +119,11 @@ class StatementIndex:
         columns = self._offsets.nbytes + self._disbursements.nbytes + self._stored.nbytes
         return sum(a.nbytes for a in arrays) + columns
 
-    def line(self, line_id: int, names: PurposeNames) -> StatementLine | None:
-        """The line `line_id` as the public sees it; None when it is not here (or hidden)."""
-        if self._by_id is None:
-            self._by_id = np.argsort(self.ids, kind="stable")
-        at = int(np.searchsorted(self.ids, line_id, sorter=self._by_id))
-        if at >= self.size or self.ids[self._by_id[at]] != line_id:
-            return None
-        rank = int(self._by_id[at])
-        if self._hidden is not None and self._hidden[rank]:
-            return None
+    def line(self, rank: int, names: PurposeNames) -> StatementLine:
+        """The line at `rank` (of a `Found`) as the public sees it."""
         return self._stored.line(
             rank,
-            line_id=line_id,
+            line_id=int(self.ids[rank]),
             fund=self._fund_names[int(self._funds[rank])],
             day=int(self.days[rank]),
             amount=int(self._amounts[rank]),
@@ -148,12 +141,13 @@ class StatementIndex:
     def find(self, query: StatementQuery, window: int) -> Found:
         """The first `window` lines of `query`, as `statement_sql.postgres_page` orders them."""
         if window <= 0:
-            return Found([], [])
+            return Found([], [], [])
         ranks = self._find(query, window)
         ids: list[int] = self.ids[ranks].tolist()
         days: list[int] = self.days[ranks].tolist()
         stamps: list[int] = self.stamps[ranks].tolist()
-        return Found(ids, list(zip(days, stamps, ids, strict=True)))
+        keys = list(zip(days, stamps, ids, strict=True))
+        return Found(ids, keys, [(self, rank) for rank in ranks.tolist()])
 
     def _find(self, query: StatementQuery, window: int) -> Ranks:
         nothing = np.empty(0, dtype=np.int32)
@@ -182,7 +176,9 @@ class StatementIndex:
         if terms:
             terms.sort(key=self._term_size)
             source = self._lines(terms[0])
-            source = source[np.searchsorted(source, first) : np.searchsorted(source, last)]
+            # int32 bounds: a Python int would have numpy copy `source` to compare it
+            start, stop = np.searchsorted(source, np.array([first, last], dtype=np.int32))
+            source = source[start:stop]
             others = [self._lines(t) for t in terms[1:]]
         else:
             source, others = range(first, last), []

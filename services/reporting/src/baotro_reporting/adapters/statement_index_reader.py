@@ -36,7 +36,7 @@ from baotro_reporting.adapters.statement_index_build import IndexBuilder, build_
 from baotro_reporting.adapters.statement_reader import PostgresStatementReader, Version
 from baotro_reporting.adapters.statement_sql import count_limit
 from baotro_reporting.adapters.statement_stored_lines import PurposeNames
-from baotro_reporting.domain.statement import StatementLine, StatementPage, StatementQuery
+from baotro_reporting.domain.statement import StatementPage, StatementQuery
 
 log = structlog.get_logger(__name__)
 
@@ -63,12 +63,6 @@ class _Indexed:
     def lines(self) -> int:
         return self.main.size + (self.added.size if self.added else 0)
 
-    def line(self, line_id: int, names: PurposeNames) -> StatementLine | None:
-        """Added apart first: a rewritten line's new text is there."""
-        if self.added is not None and (line := self.added.line(line_id, names)) is not None:
-            return line
-        return self.main.line(line_id, names)
-
     def find(self, query: StatementQuery, window: int) -> Found:
         found = self.main.find(query, window)
         if self.added is None:
@@ -78,11 +72,13 @@ class _Indexed:
 
 def merge(older: Found, newer: Found, window: int) -> Found:
     """Two searches' lines as one, newest first, cut to `window`."""
-    pairs = sorted(
-        [*zip(older.keys, older.ids, strict=True), *zip(newer.keys, newer.ids, strict=True)],
-        reverse=True,
-    )[:window]
-    return Found([i for _, i in pairs], [k for k, _ in pairs])
+    both = [
+        *zip(older.keys, older.places, strict=True),
+        *zip(newer.keys, newer.places, strict=True),
+    ]
+    both.sort(key=lambda found: found[0], reverse=True)
+    kept = both[:window]
+    return Found([k[2] for k, _ in kept], [k for k, _ in kept], [p for _, p in kept])
 
 
 def newest_ids(ids: list[int]) -> tuple[int, ...]:
@@ -154,9 +150,9 @@ class IndexedStatementReader:
             return await self._reader.search(query)
         limit = count_limit(query)
         found = indexed.find(query, limit + 1)
-        shown = found.ids[query.offset : query.offset + query.size]
         names = self._names
-        lines = [line for i in shown if (line := indexed.line(i, names)) is not None]
+        shown = found.places[query.offset : query.offset + query.size]
+        lines = [index.line(rank, names) for index, rank in shown]
         total = len(found.ids)
         return StatementPage(
             lines=lines,

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from baotro_reporting.adapters.statement_index import Found
-from baotro_reporting.adapters.statement_index_build import index_row
+from baotro_reporting.adapters.statement_index_build import build_index, index_row
 from baotro_reporting.adapters.statement_index_reader import IndexedStatementReader, merge
 from baotro_reporting.adapters.statement_reader import PostgresStatementReader, Version
 from baotro_reporting.adapters.statement_stored_lines import PurposeNames
@@ -113,9 +113,11 @@ async def test_a_failed_build_is_tried_again_later() -> None:
 
 
 def test_two_searches_merge_newest_first_cut_to_the_window() -> None:
-    older = Found([3, 1], [(5, 0, 3), (4, 0, 1)])
-    newer = Found([9, 8], [(6, 0, 9), (4, 0, 8)])
+    main, added = build_index([]), build_index([])
+    older = Found([3, 1], [(5, 0, 3), (4, 0, 1)], [(main, 0), (main, 1)])
+    newer = Found([9, 8], [(6, 0, 9), (4, 0, 8)], [(added, 0), (added, 1)])
 
     merged = merge(older, newer, 3)
 
     assert merged.ids == [9, 3, 8]
+    assert merged.places == [(added, 0), (main, 0), (added, 1)]
