@@ -52,7 +52,7 @@ class ReportingSettings(ServiceSettings):
     """The pages one process keeps, in MiB (the least recently asked go first)."""
     statement_index: bool = True
     """Hold the public statement's word index and shown columns in memory (PostgreSQL only;
-    about 550 MiB and 30 s of building per process for a million lines): a search then costs
+    about 750 MiB and 25–45 s of building per process for a million lines): a search then costs
     PostgreSQL nothing (`adapters.statement_index`). Off: every search runs in SQL."""
     statement_index_max_added: int = Field(20_000, ge=0)
     """Lines indexed apart since the index was built before it is built anew as one."""

@@ -97,6 +97,7 @@ class IndexBuilder:
     def finish(self) -> StatementIndex:
         """The index of every line added (the builder is spent)."""
         vocabulary = list(self._numbers)  # in the order the words were numbered
+        self._numbers.clear()
         order = sorted(range(len(vocabulary)), key=vocabulary.__getitem__)
         renumber = np.empty(len(vocabulary), dtype=np.int32)
         renumber[order] = np.arange(len(vocabulary), dtype=np.int32)
