@@ -10,12 +10,14 @@ again whenever lines were added and at least every `names_max_age_s`.
 Lines keep coming: at most once per `check_interval_s`, in the background, the statement's
 version (`VERSION_SQL`) is read; when it changed, the lines with a larger id than any
 indexed are read and indexed apart (`added`: a small index searched beside the big one and
-merged by date). When the version then still differs from the one the indexed lines make
-(the statement was emptied by a reset, or a line committed late below the largest id), the
-index is dropped and built anew; so is it when `max_added` lines have been added apart.
+merged by date), with the reversal lines their gifts rewrote (hidden in the big index).
+When the version then still differs from the one the indexed lines make (the statement was
+emptied by a reset, or a line committed late below the largest id), the index is dropped
+and built anew; it is built anew in the background when `max_added` lines were added apart.
 
 A search therefore misses lines committed less than `check_interval_s` before it, as the
-page cache already does (`statement_cache`).
+page cache already does (`statement_cache`); the cache keys its pages by the version the
+index answers for (`version`).
 """
 
 from __future__ import annotations
