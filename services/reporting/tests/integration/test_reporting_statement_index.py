@@ -101,6 +101,16 @@ def _query(rng: random.Random) -> StatementQuery:
     return StatementQuery(**criteria)
 
 
+async def _indexed(url: str, **options: Any) -> IndexedStatementReader:
+    """A reader whose index is built."""
+    reader = IndexedStatementReader(
+        PostgresStatementReader(url), check_interval_s=CHECK_S, **options
+    )
+    reader.start()
+    await _built(reader)
+    return reader
+
+
 async def _built(reader: IndexedStatementReader, builds: int = 1) -> None:
     for _ in range(200):
         if reader.builds >= builds and reader.indexed_lines:
@@ -129,9 +139,7 @@ async def test_every_search_gives_the_page_the_sql_search_gives(
         )
     await _add(made, _lines(rng, 1, 3_000))
     sql = PostgresStatementReader(url)
-    indexed = IndexedStatementReader(PostgresStatementReader(url), check_interval_s=CHECK_S)
-    indexed.start()
-    await _built(indexed)
+    indexed = await _indexed(url)
     try:
         searches = [_query(rng) for _ in range(300)]
         differing = [
@@ -153,10 +161,8 @@ async def test_lines_added_later_are_found_after_the_check_interval_without_a_ne
     url, made = sessions
     rng = random.Random(11)
     await _add(made, _lines(rng, 1, 200))
-    reader = IndexedStatementReader(PostgresStatementReader(url), check_interval_s=CHECK_S)
+    reader = await _indexed(url)
     sql = PostgresStatementReader(url)
-    reader.start()
-    await _built(reader)
     query = StatementQuery(fund_code="TH", text="Quách Thị Thoa")
     try:
         before = await reader.search(query)
@@ -187,9 +193,7 @@ async def test_an_emptied_statement_is_indexed_anew_and_sql_answers_meanwhile(
     url, made = sessions
     rng = random.Random(13)
     await _add(made, _lines(rng, 1, 300))
-    reader = IndexedStatementReader(PostgresStatementReader(url), check_interval_s=CHECK_S)
-    reader.start()
-    await _built(reader)
+    reader = await _indexed(url)
     query = StatementQuery(fund_code="TH", text="ung")
     try:
         async with made() as session, session.begin():
@@ -213,11 +217,7 @@ async def test_too_many_lines_added_apart_make_one_index_again(
     url, made = sessions
     rng = random.Random(17)
     await _add(made, _lines(rng, 1, 100))
-    reader = IndexedStatementReader(
-        PostgresStatementReader(url), check_interval_s=CHECK_S, max_added=3
-    )
-    reader.start()
-    await _built(reader)
+    reader = await _indexed(url, max_added=3)
     try:
         await _add(made, _lines(rng, 101, 5))
         await asyncio.sleep(CHECK_S)
@@ -246,10 +246,8 @@ async def test_a_reversal_rewritten_by_its_late_gift_is_found_by_the_donors_name
         donation_id=donation,
     )
     await _add(made, [reversal])
-    reader = IndexedStatementReader(PostgresStatementReader(url), check_interval_s=CHECK_S)
+    reader = await _indexed(url)
     sql = PostgresStatementReader(url)
-    reader.start()
-    await _built(reader)
     query = StatementQuery(fund_code="TH", text="Quách Thị Thoa")
     try:
         before = await reader.search(StatementQuery(fund_code="TH", text="hoan tra"))
