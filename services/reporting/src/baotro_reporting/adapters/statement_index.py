@@ -33,7 +33,8 @@ import numpy as np
 import numpy.typing as npt
 
 from baotro_reporting.adapters.statement_amounts import amount_tsquery
-from baotro_reporting.adapters.statement_stored_lines import PurposeNames, StoredLines
+from baotro_reporting.adapters.statement_queries import PurposeLabels
+from baotro_reporting.adapters.statement_stored_lines import StoredLines
 from baotro_reporting.adapters.statement_words import JOINER, WordQuery
 from baotro_reporting.domain.statement import LineKind, StatementLine, StatementQuery
 
@@ -119,7 +120,7 @@ class StatementIndex:
         columns = self._offsets.nbytes + self._disbursements.nbytes + self._stored.nbytes
         return sum(a.nbytes for a in arrays) + columns
 
-    def line(self, rank: int, names: PurposeNames) -> StatementLine:
+    def line(self, rank: int, names: PurposeLabels) -> StatementLine:
         """The line at `rank` (of a `Found`) as the public sees it."""
         return self._stored.line(
             rank,

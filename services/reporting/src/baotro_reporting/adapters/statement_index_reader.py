@@ -37,9 +37,9 @@ import structlog
 
 from baotro_reporting.adapters.statement_index import Found, StatementIndex
 from baotro_reporting.adapters.statement_index_build import IndexBuilder, build_index
+from baotro_reporting.adapters.statement_queries import PurposeLabels
 from baotro_reporting.adapters.statement_reader import PostgresStatementReader, Version
 from baotro_reporting.adapters.statement_sql import count_limit
-from baotro_reporting.adapters.statement_stored_lines import PurposeNames
 from baotro_reporting.domain.statement import StatementPage, StatementQuery
 
 log = structlog.get_logger(__name__)
@@ -118,7 +118,7 @@ class IndexedStatementReader:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._reader = reader
-        self._names = PurposeNames()
+        self._names = PurposeLabels({}, {})
         self._names_max_age_s = names_max_age_s
         self._names_read_at = -math.inf
         self._reading_names: asyncio.Task[None] | None = None
@@ -185,11 +185,8 @@ class IndexedStatementReader:
             return None
         now = self._clock()
         checking = self._checking
-        if now - self._checked_at >= self._check_interval_s / 2 and (
-            checking is None or checking.done()
-        ):
-            self._checked_at = now
-            checking = self._checking = asyncio.ensure_future(self._check(now))
+        if now - self._checked_at >= self._check_interval_s / 2:
+            checking = self._start_check(now)
         if now - self._names_read_at >= self._names_max_age_s and (
             self._reading_names is None or self._reading_names.done()
         ):
@@ -197,6 +194,14 @@ class IndexedStatementReader:
         if now - self._applied_at >= self._check_interval_s and checking is not None:
             await asyncio.shield(checking)
         return self._indexed
+
+    def _start_check(self, now: float) -> asyncio.Task[None]:
+        """A check of the version started now, unless one is running: the running one."""
+        checking = self._checking
+        if checking is None or checking.done():
+            self._checked_at = now
+            checking = self._checking = asyncio.ensure_future(self._check(now))
+        return checking
 
     async def _read_names(self, started: float) -> None:
         try:
@@ -296,12 +301,7 @@ class IndexedStatementReader:
         front keys its pages by it: a page is never kept under a version whose lines the
         index did not have yet); while there is no index, the database's."""
         if self._indexed is not None:
-            checking = self._checking
-            if checking is None or checking.done():
-                now = self._clock()
-                self._checked_at = now
-                checking = self._checking = asyncio.ensure_future(self._check(now))
-            await asyncio.shield(checking)
+            await asyncio.shield(self._start_check(self._clock()))
         indexed = self._indexed
         return indexed.version if indexed is not None else await self._reader.version()
 

@@ -31,6 +31,7 @@ from baotro_reporting.domain.statement import (
     StatementLine,
     StatementPage,
     StatementQuery,
+    shown_amount,
 )
 
 STREAM_CHUNK = 2_000
@@ -88,14 +89,13 @@ def purpose_label(kind: str, purpose_kind: str, *, campaign: str | None, appeal:
 
 
 def _line(row: Any, labels: PurposeLabels) -> StatementLine:
-    sign = 1 if row.kind == LineKind.DONATION else -1
     return StatementLine(
         id=row.id,
         kind=row.kind,
         fund_code=row.fund_code,
         on=row.line_date,
         name=row.name,
-        amount=sign * row.amount,
+        amount=shown_amount(row.kind, row.amount),
         purpose=labels.of(row.kind, row.purpose_kind, row.purpose_ref),
         memo=row.memo,
     )

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.engine import make_url
 
-from baotro_reporting.adapters.statement_queries import purpose_label
+from baotro_reporting.adapters.statement_queries import PurposeLabels, purpose_label
 from baotro_reporting.adapters.statement_sql import (
     INDEX_ROWS_SQL,
     PURPOSE_NAMES_SQL,
@@ -34,13 +34,12 @@ from baotro_reporting.adapters.statement_sql import (
     postgres_page,
     shape_and_values,
 )
-from baotro_reporting.adapters.statement_stored_lines import PurposeNames
 from baotro_reporting.adapters.statement_words import WordQuery
 from baotro_reporting.domain.statement import (
-    LineKind,
     StatementLine,
     StatementPage,
     StatementQuery,
+    shown_amount,
 )
 
 INDEX_CHUNK = 20_000
@@ -89,7 +88,7 @@ def _line(row: Mapping[str, Any]) -> StatementLine:
         fund_code=row["fund_code"],
         on=row["line_date"],
         name=row["name"],
-        amount=row["amount"] if kind == LineKind.DONATION else -row["amount"],
+        amount=shown_amount(kind, row["amount"]),
         purpose=purpose_label(
             kind, row["purpose_kind"], campaign=row["campaign_name"], appeal=row["appeal_alias"]
         ),
@@ -170,14 +169,16 @@ class PostgresStatementReader:
             row = await connection.fetchrow(VERSION_SQL)
         return int(row["lines"]), int(row["ids"])
 
-    async def purpose_names(self) -> PurposeNames:
+    async def purpose_names(self) -> PurposeLabels:
         """The names of the campaigns and the aliases of the appeals lines may point at."""
         pool = await self._pool("version")
         async with pool.acquire() as connection:
             rows = await connection.fetch(PURPOSE_NAMES_SQL)
         campaigns = {row["id"]: row["name"] for row in rows if row["kind"] == "campaign"}
-        appeals = {row["id"]: row["name"] for row in rows if row["kind"] == "appeal"}
-        return PurposeNames(campaigns, appeals)
+        appeals = {
+            row["id"]: row["name"] for row in rows if row["kind"] == "appeal" and row["name"]
+        }
+        return PurposeLabels(campaigns, appeals)
 
     async def index_rows(
         self, after_id: int, take: Callable[[list[Any]], Awaitable[None]]

@@ -326,4 +326,4 @@ PURPOSE_NAMES_SQL = (
     "SELECT 'campaign' AS kind, campaign_id::text AS id, name FROM campaign_view "
     "UNION ALL SELECT 'appeal', appeal_id::text, alias FROM appeal_view"
 )
-"""The names the purposes of lines show (`statement_stored_lines.PurposeNames`)."""
+"""The names the purposes of lines show (`statement_queries.PurposeLabels`)."""

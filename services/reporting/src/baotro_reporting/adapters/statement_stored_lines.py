@@ -3,32 +3,23 @@ page is then made without asking PostgreSQL.
 
 Names and memos are kept as UTF-8 in one block each (a Python string per line would cost
 three times as much); kinds, purposes and their targets as small codes. A line's purpose
-names the campaign or the appeal it went to as `PurposeNames` last read them.
+names the campaign or the appeal it went to as the `PurposeLabels` given last read them.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import numpy.typing as npt
 
-from baotro_reporting.adapters.statement_queries import purpose_label
-from baotro_reporting.domain.statement import LineKind, StatementLine
+from baotro_reporting.adapters.statement_queries import PurposeLabels
+from baotro_reporting.domain.statement import StatementLine, shown_amount
 
 Ints = npt.NDArray[np.int64]
-
-
-@dataclass(frozen=True)
-class PurposeNames:
-    """The names of the campaigns and the aliases of the appeals, by their id as text (what a
-    line's `purpose_ref` holds when it points at one)."""
-
-    campaigns: dict[str, str] = field(default_factory=dict)
-    appeals: dict[str, str | None] = field(default_factory=dict)
 
 
 class _Codes:
@@ -130,23 +121,19 @@ class StoredLines:
         return np.asarray(self.kind_codes == self.kinds.index(kind), dtype=np.bool_)
 
     def line(
-        self, rank: int, *, line_id: int, fund: str, day: int, amount: int, names: PurposeNames
+        self, rank: int, *, line_id: int, fund: str, day: int, amount: int, names: PurposeLabels
     ) -> StatementLine:
         """The line at `rank` as the public sees it (`statement_reader._line`)."""
         kind = self.kinds[self.kind_codes[rank]]
         ref = self.refs[self.ref_codes[rank]]
-        campaign = names.campaigns.get(ref) if ref else None
-        appeal = names.appeals.get(ref) if ref else None
         return StatementLine(
             id=line_id,
             kind=kind,
             fund_code=fund,
             on=date.fromordinal(day),
             name=_text(self.names, self.name_ends, rank),
-            amount=amount if kind == LineKind.DONATION else -amount,
-            purpose=purpose_label(
-                kind, self.purposes[self.purpose_codes[rank]], campaign=campaign, appeal=appeal
-            ),
+            amount=shown_amount(kind, amount),
+            purpose=names.of(kind, self.purposes[self.purpose_codes[rank]], ref),
             memo=_text(self.memos, self.memo_ends, rank),
         )
 

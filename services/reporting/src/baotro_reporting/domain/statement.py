@@ -33,6 +33,12 @@ class LineKind:
     DISBURSEMENT = "disbursement"
 
 
+def shown_amount(kind: str, amount: int) -> int:
+    """The amount as a line shows it: a gift adds, a reversal or a disbursement takes away
+    (lines store every amount positive)."""
+    return amount if kind == LineKind.DONATION else -amount
+
+
 def mask_numbers(text: str) -> str:
     """Any run of 8 digits or more (account, phone, ID numbers) becomes asterisks.
 

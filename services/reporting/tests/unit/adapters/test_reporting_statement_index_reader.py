@@ -11,8 +11,8 @@ from typing import Any, cast
 from baotro_reporting.adapters.statement_index import Found
 from baotro_reporting.adapters.statement_index_build import build_index, index_row
 from baotro_reporting.adapters.statement_index_reader import IndexedStatementReader, merge
+from baotro_reporting.adapters.statement_queries import PurposeLabels
 from baotro_reporting.adapters.statement_reader import PostgresStatementReader, Version
-from baotro_reporting.adapters.statement_stored_lines import PurposeNames
 from baotro_reporting.domain.statement import StatementPage, StatementQuery
 
 RECORDED = datetime(2024, 9, 1, 3, 0, tzinfo=UTC)
@@ -33,8 +33,8 @@ class MemoryStatement:
             lines=[], page=query.page, size=query.size, total=-1, total_is_exact=True
         )
 
-    async def purpose_names(self) -> PurposeNames:
-        return PurposeNames()
+    async def purpose_names(self) -> PurposeLabels:
+        return PurposeLabels({}, {})
 
     async def index_rows(
         self, after_id: int, take: Callable[[list[Any]], Awaitable[None]]
