@@ -45,7 +45,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
@@ -70,6 +69,7 @@ from bench.portal_data import (
 )
 from bench.portal_load import LoadResult, Request, person, run_clients, search_request
 from bench.portal_server import CpuProbe, children_of, start_server
+from bench.procstat import rss_mib_of
 from bench.stats import Summary
 from bench.table import Section, render
 
@@ -225,13 +225,6 @@ async def _wait_indexed(port: int, lines: int, workers: int) -> None:
     raise RuntimeError("the reporting workers did not build their statement index")
 
 
-def _rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 async def _serve(
     url: str,
     options: PortalOptions,
@@ -260,7 +253,7 @@ async def _serve(
         if index:
             say(f"portal: waiting for the {options.workers} worker(s) to build their index")
             await _wait_indexed(port, options.lines, options.workers)
-            rss = tuple(_rss_mib(pid) for pid in children_of(server.pid))
+            rss = tuple(rss_mib_of(pid) or 0.0 for pid in children_of(server.pid))
             info = IndexInfo(time.perf_counter() - started, rss)
         probe = CpuProbe(server.pid, dsn, dsn.rsplit("/", 1)[1])
         results: dict[str, LoadResult] = {}

@@ -21,15 +21,24 @@ def cpu_seconds_of(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
-def peak_rss_mib_of(pid: int) -> float | None:
-    """`VmHWM` of process `pid` (its peak resident set since start or the last reset)."""
+def _status_mib(pid: int, field: str) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         return None
     return None
+
+
+def peak_rss_mib_of(pid: int) -> float | None:
+    """`VmHWM` of process `pid` (its peak resident set since start or the last reset)."""
+    return _status_mib(pid, "VmHWM")
+
+
+def rss_mib_of(pid: int) -> float | None:
+    """`VmRSS` of process `pid` (its resident set now)."""
+    return _status_mib(pid, "VmRSS")
 
 
 def reset_peak_of(pid: int) -> bool:
