@@ -10,23 +10,22 @@ the page needs (`MatchQuery.window`): a few microseconds of numpy per search.
 
 It answers exactly what `statement_sql.postgres_page` answers (the same words, pairs and
 prefixes; the same filters; the same order; the same count up to the window): the tests
-compare both on the same lines. The lines themselves (names, memos, purposes) are still
-read from PostgreSQL by id (`statement_index_reader`).
+compare both on the same lines. What a page shows of each line (names, memos, purposes) is
+held beside the words (`statement_stored_lines`).
 
 Layout: the vocabulary is sorted, so the words starting with what a user is still typing
 are one range of it; `offsets` cuts `postings` (the ranks of the lines holding each word,
-ascending) by word. Columns per rank: id, day, time recorded, fund, kind, amount, text.
+ascending) by word. Columns per rank: id, day, time recorded, fund, kind, amount, and the
+line's words spaced out (`statement_words.spaced_words`) for the order of several words.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -120,14 +119,16 @@ class StatementIndex:
         columns = self._offsets.nbytes + self._disbursements.nbytes + self._stored.nbytes
         return sum(a.nbytes for a in arrays) + columns
 
-    def line(self, rank: int, names: PurposeLabels) -> StatementLine:
-        """The line at `rank` (of a `Found`) as the public sees it."""
-        return self._stored.line(
-            rank,
-            line_id=int(self.ids[rank]),
-            fund=self._fund_names[int(self._funds[rank])],
-            day=int(self.days[rank]),
-            amount=int(self._amounts[rank]),
+    def lines(self, ranks: list[int], names: PurposeLabels) -> list[StatementLine]:
+        """The lines at `ranks` (of a `Found`) as the public sees them, in that order."""
+        at = np.asarray(ranks, dtype=np.int64)
+        fund_names = self._fund_names
+        return self._stored.lines(
+            at,
+            line_ids=self.ids[at].tolist(),
+            funds=[fund_names[code] for code in self._funds[at].tolist()],
+            days=self.days[at].tolist(),
+            amounts=self._amounts[at].tolist(),
             names=names,
         )
 
@@ -160,7 +161,7 @@ class StatementIndex:
         first, last = self._date_ranks(query.date_from, query.date_to)
         if first >= last:
             return nothing
-        pattern: re.Pattern[str] | None = None
+        phrase: str | None = None
         terms: list[_Term] = []
         if query.text:
             words = WordQuery.of(query.text)
@@ -172,7 +173,7 @@ class StatementIndex:
             terms = self._terms(words.words)
             if any(t.empty for t in terms):
                 return nothing
-            pattern = _compiled(words.pattern) if words.pattern else None
+            phrase = words.phrase
         source: Ranks | range
         if terms:
             terms.sort(key=self._term_size)
@@ -183,20 +184,20 @@ class StatementIndex:
             others = [self._lines(t) for t in terms[1:]]
         else:
             source, others = range(first, last), []
-        return self._walk(source, others, pattern, query, fund, window)
+        return self._walk(source, others, phrase, query, fund, window)
 
     def _walk(
         self,
         source: Ranks | range,
         others: Sequence[Ranks],
-        pattern: re.Pattern[str] | None,
+        phrase: str | None,
         query: StatementQuery,
         fund: int | None,
         window: int,
     ) -> Ranks:
         """`source`'s lines that every filter keeps, in chunks, until `window` are found.
-        The regular expression of the words' order (Python, per line) runs last, and only on
-        as many lines as are still needed."""
+        The words' order (`WordQuery.phrase` in each line's spaced words, Python, per line) is
+        checked last, and only on as many lines as are still needed."""
         kept: list[Ranks] = []
         found, start, chunk = 0, 0, FIRST_CHUNK
         if fund is not None and len(self._fund_codes) == 1:
@@ -229,12 +230,12 @@ class StatementIndex:
             if masks:
                 ranks = ranks[np.logical_and.reduce(masks) if len(masks) > 1 else masks[0]]
             needed = window - found
-            if pattern is None:
+            if phrase is None:
                 ranks = ranks[:needed]
             else:
                 following: list[int] = []
                 for rank in ranks.tolist():
-                    if pattern.search(texts[rank]):
+                    if phrase in texts[rank]:
                         following.append(rank)
                         if len(following) == needed:
                             break
@@ -296,9 +297,3 @@ class StatementIndex:
             _, dropped = self._unions.popitem(last=False)
             self._union_bytes -= dropped.nbytes
         return merged
-
-
-@lru_cache(maxsize=4096)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    """Compiling a pattern costs more than the searches it runs (re's own cache is small)."""
-    return re.compile(pattern)

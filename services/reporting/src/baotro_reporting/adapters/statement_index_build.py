@@ -20,7 +20,7 @@ import numpy as np
 
 from baotro_reporting.adapters.statement_index import IndexRow, StatementIndex
 from baotro_reporting.adapters.statement_stored_lines import StoredLinesBuilder
-from baotro_reporting.adapters.statement_words import JOINER
+from baotro_reporting.adapters.statement_words import JOINER, spaced_words
 
 _WORD = re.compile(r"[0-9a-z]+")
 _SPACES = {c: " " for c in range(128) if not re.fullmatch(r"[0-9a-z]", chr(c))}
@@ -84,12 +84,12 @@ class IndexBuilder:
             [row[9] for row in rows],
             [row[10] for row in rows],
         )
-        texts = [row[6] for row in rows]
-        self._texts += texts
         number = self._numbers.__getitem__
-        word_numbers, word_ranks = self._word_numbers, self._word_ranks
-        for rank, text in enumerate(texts, start=len(self._ids) - len(rows)):
+        word_numbers, word_ranks, texts = self._word_numbers, self._word_ranks, self._texts
+        for rank, row in enumerate(rows, start=len(self._ids) - len(rows)):
+            text = row[6]
             words = text.translate(_SPACES).split() if text.isascii() else _WORD.findall(text)
+            texts.append(spaced_words(words))
             words += [a + JOINER + b for a, b in pairwise(words)]
             word_numbers.extend(map(number, words))
             word_ranks.extend(repeat(rank, len(words)))

@@ -40,7 +40,7 @@ from baotro_reporting.adapters.statement_index_build import IndexBuilder, build_
 from baotro_reporting.adapters.statement_queries import PurposeLabels
 from baotro_reporting.adapters.statement_reader import PostgresStatementReader, Version
 from baotro_reporting.adapters.statement_sql import count_limit
-from baotro_reporting.domain.statement import StatementPage, StatementQuery
+from baotro_reporting.domain.statement import StatementLine, StatementPage, StatementQuery
 
 log = structlog.get_logger(__name__)
 
@@ -83,6 +83,23 @@ def merge(older: Found, newer: Found, window: int) -> Found:
     both.sort(key=lambda found: found[0], reverse=True)
     kept = both[:window]
     return Found([k[2] for k, _ in kept], [k for k, _ in kept], [p for _, p in kept])
+
+
+def page_lines(
+    places: list[tuple[StatementIndex, int]], names: PurposeLabels
+) -> list[StatementLine]:
+    """The lines at `places` as the public sees them, in that order: each index gathers its
+    own lines at once (the big one and the one of lines added since, merged by date)."""
+    by_index: dict[int, tuple[StatementIndex, list[int], list[int]]] = {}
+    for position, (index, rank) in enumerate(places):
+        _, positions, ranks = by_index.setdefault(id(index), (index, [], []))
+        positions.append(position)
+        ranks.append(rank)
+    shown: list[StatementLine | None] = [None] * len(places)
+    for index, positions, ranks in by_index.values():
+        for position, line in zip(positions, index.lines(ranks, names), strict=True):
+            shown[position] = line
+    return [line for line in shown if line is not None]
 
 
 def release_freed_memory() -> None:
@@ -166,7 +183,7 @@ class IndexedStatementReader:
         found = indexed.find(query, limit + 1)
         names = self._names
         shown = found.places[query.offset : query.offset + query.size]
-        lines = [index.line(rank, names) for index, rank in shown]
+        lines = page_lines(shown, names)
         total = len(found.ids)
         return StatementPage(
             lines=lines,

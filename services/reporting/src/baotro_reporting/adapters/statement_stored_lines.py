@@ -120,24 +120,39 @@ class StoredLines:
             return np.zeros(len(self.kind_codes), dtype=np.bool_)
         return np.asarray(self.kind_codes == self.kinds.index(kind), dtype=np.bool_)
 
-    def line(
-        self, rank: int, *, line_id: int, fund: str, day: int, amount: int, names: PurposeLabels
-    ) -> StatementLine:
-        """The line at `rank` as the public sees it (`statement_reader._line`)."""
-        kind = self.kinds[self.kind_codes[rank]]
-        ref = self.refs[self.ref_codes[rank]]
-        return StatementLine(
-            id=line_id,
-            kind=kind,
-            fund_code=fund,
-            on=date.fromordinal(day),
-            name=_text(self.names, self.name_ends, rank),
-            amount=shown_amount(kind, amount),
-            purpose=names.of(kind, self.purposes[self.purpose_codes[rank]], ref),
-            memo=_text(self.memos, self.memo_ends, rank),
-        )
+    def lines(
+        self,
+        ranks: Ints,
+        *,
+        line_ids: list[int],
+        funds: list[str],
+        days: list[int],
+        amounts: list[int],
+        names: PurposeLabels,
+    ) -> list[StatementLine]:
+        """The lines at `ranks` as the public sees them (`statement_reader._line`); the other
+        columns are given in the same order. Every column is gathered at once (numpy)."""
+        kinds = [self.kinds[code] for code in self.kind_codes[ranks].tolist()]
+        refs = [self.refs[code] for code in self.ref_codes[ranks].tolist()]
+        purposes = [self.purposes[code] for code in self.purpose_codes[ranks].tolist()]
+        shown_names = _texts(self.names, self.name_ends, ranks)
+        memos = _texts(self.memos, self.memo_ends, ranks)
+        return [
+            StatementLine(
+                id=line_ids[i],
+                kind=kind,
+                fund_code=funds[i],
+                on=date.fromordinal(days[i]),
+                name=shown_names[i],
+                amount=shown_amount(kind, amounts[i]),
+                purpose=names.of(kind, purposes[i], refs[i]),
+                memo=memos[i],
+            )
+            for i, kind in enumerate(kinds)
+        ]
 
 
-def _text(block: bytes, ends: Ints, rank: int) -> str:
-    start = int(ends[rank - 1]) if rank else 0
-    return block[start : int(ends[rank])].decode()
+def _texts(block: bytes, ends: Ints, ranks: Ints) -> list[str]:
+    stops: list[int] = ends[ranks].tolist()
+    starts: list[int] = np.where(ranks > 0, ends[ranks - 1], 0).tolist()
+    return [block[a:b].decode() for a, b in zip(starts, stops, strict=True)]

@@ -105,3 +105,18 @@ class WordQuery:
         if len(self.words) < 2:
             return None
         return "(^|[^0-9a-z])" + "[^0-9a-z]+".join(self.words)
+
+    @property
+    def phrase(self) -> str | None:
+        """`pattern` for a text written as `spaced_words`: " nguyen van a" is in
+        " ong nguyen van anh" exactly where the pattern finds "Ông Nguyễn Văn Anh"; None for
+        one word."""
+        if len(self.words) < 2:
+            return None
+        return " " + " ".join(self.words)
+
+
+def spaced_words(words: list[str]) -> str:
+    """A text's words, each after one space: what `WordQuery.phrase` is looked for in (a
+    substring search costs a fraction of a regular expression, and nothing to compile)."""
+    return " " + " ".join(words)

@@ -6,9 +6,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from baotro_reporting.adapters.statement_sql import COUNT_STEP, count_limit
-from baotro_reporting.adapters.statement_words import MAX_WORDS, VECTOR_SQL, WordQuery
+from baotro_reporting.adapters.statement_words import (
+    MAX_WORDS,
+    VECTOR_SQL,
+    WordQuery,
+    spaced_words,
+)
 from baotro_reporting.domain.statement import MAX_RESULT_WINDOW, StatementQuery
 
 
@@ -30,6 +37,29 @@ def test_several_words_are_looked_up_as_neighbouring_pairs_then_checked_in_order
     assert re.search(query.pattern, "nguyen-van.a")
     assert not re.search(query.pattern, "nguyen van ba")
     assert not re.search(query.pattern, "xnguyen van a")
+
+
+def test_the_phrase_in_spaced_words_finds_what_the_pattern_finds() -> None:
+    query = WordQuery.of("nguyen van a")
+
+    assert query is not None and query.phrase == " nguyen van a"
+    assert query.phrase in spaced_words(["mbvcb", "123", "nguyen", "van", "anh", "ung", "ho"])
+    assert query.phrase not in spaced_words(["nguyen", "van", "ba"])
+    assert query.phrase not in spaced_words(["xnguyen", "van", "a"])
+    assert WordQuery(("nguyen",)).phrase is None
+
+
+_FOLDED = st.text(alphabet="abnz0 .-_/", max_size=24)
+
+
+@given(text=_FOLDED, typed=_FOLDED)
+def test_the_phrase_and_the_pattern_agree_on_any_text(text: str, typed: str) -> None:
+    query = WordQuery.of(typed)
+    assume(query is not None and query.pattern is not None)
+    assert query is not None and query.pattern is not None and query.phrase is not None
+    words = re.findall("[0-9a-z]+", text)
+
+    assert (query.phrase in spaced_words(words)) == bool(re.search(query.pattern, text))
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "***", "%_\\'", "…"])
