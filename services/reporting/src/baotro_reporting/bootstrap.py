@@ -12,7 +12,9 @@ from baotro_reporting.adapters.orm import Base
 from baotro_reporting.entrypoints.api import router
 from baotro_reporting.entrypoints.consumers import HANDLERS
 from baotro_reporting.entrypoints.portal import router as portal_router
+from baotro_reporting.entrypoints.portal import statement_page
 from baotro_reporting.entrypoints.public_api import router as public_router
+from baotro_reporting.entrypoints.public_api import statement
 from baotro_reporting.entrypoints.reports_api import router as reports_router
 from baotro_reporting.entrypoints.statement_search import build_statement_reader
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
@@ -52,6 +54,8 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
         # the public API and pages first: a request is matched against routers in order
         routers=[public_router, portal_router, router, reports_router, admin_router()],
         untraced_paths=() if settings.otlp_endpoint else PUBLIC_PAGES,
+        # the statement's searches, the busiest requests: answered before FastAPI's routing
+        direct_routes={"/v1/public/statement": statement, "/sao-ke": statement_page},
     )
     reader = build_statement_reader(settings, runtime.uow, runtime.metrics.registry)
     app.state.statement_reader = reader

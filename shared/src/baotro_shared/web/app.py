@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from baotro_shared.observability.tracing import instrument_app
 from baotro_shared.runtime import ServiceRuntime
 from baotro_shared.web.auth import TokenConfig
+from baotro_shared.web.direct_routes import DirectEndpoint, DirectRoutes
 from baotro_shared.web.latency import LatencyMiddleware
 from baotro_shared.web.problems import install_problem_handlers
 
@@ -52,11 +53,14 @@ def create_service_app(
     routers: Sequence[APIRouter],
     on_startup: Callable[[], Awaitable[None]] | None = None,
     untraced_paths: Sequence[str] = (),
+    direct_routes: Mapping[str, DirectEndpoint] | None = None,
 ) -> FastAPI:
     """Build the app; the runtime starts with the app's lifespan and stops with it.
 
     Requests to `untraced_paths` (exact paths, e.g. public pages when no span is exported)
     get no server span: the tracing middleware lets them through after one pattern match.
+    GET requests to a path of `direct_routes` are answered by its endpoint before FastAPI's
+    routing (`DirectRoutes`: busy public routes), inside the latency and error middlewares.
     """
 
     @asynccontextmanager
@@ -79,6 +83,8 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
 
+    if direct_routes:
+        app.add_middleware(DirectRoutes, routes=direct_routes)
     app.add_middleware(LatencyMiddleware, histogram=runtime.metrics.http_latency)
     instrument_app(app, untraced_paths)
     return app

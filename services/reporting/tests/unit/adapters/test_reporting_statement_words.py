@@ -42,7 +42,8 @@ def test_several_words_are_looked_up_as_neighbouring_pairs_then_checked_in_order
 def test_the_phrase_in_spaced_words_finds_what_the_pattern_finds() -> None:
     query = WordQuery.of("nguyen van a")
 
-    assert query is not None and query.phrase == " nguyen van a"
+    assert query is not None
+    assert query.phrase == " nguyen van a"
     assert query.phrase in spaced_words(["mbvcb", "123", "nguyen", "van", "anh", "ung", "ho"])
     assert query.phrase not in spaced_words(["nguyen", "van", "ba"])
     assert query.phrase not in spaced_words(["xnguyen", "van", "a"])
@@ -56,7 +57,9 @@ _FOLDED = st.text(alphabet="abnz0 .-_/", max_size=24)
 def test_the_phrase_and_the_pattern_agree_on_any_text(text: str, typed: str) -> None:
     query = WordQuery.of(typed)
     assume(query is not None and query.pattern is not None)
-    assert query is not None and query.pattern is not None and query.phrase is not None
+    assert query is not None
+    assert query.pattern is not None
+    assert query.phrase is not None
     words = re.findall("[0-9a-z]+", text)
 
     assert (query.phrase in spaced_words(words)) == bool(re.search(query.pattern, text))

@@ -1,0 +1,80 @@
+"""Busy GET routes answered before FastAPI's routing, everything else left to the app."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CollectorRegistry, Histogram
+
+from baotro_shared.web.direct_routes import DirectRoutes
+from baotro_shared.web.latency import LatencyMiddleware
+from baotro_shared.web.problems import ProblemError, install_problem_handlers
+
+routed: list[bool] = []
+
+
+async def search(request: Request) -> Response:
+    """Records whether FastAPI's router took the request (it sets the scope's endpoint)."""
+    routed.append("endpoint" in request.scope)
+    if request.query_params.get("q") == "bad":
+        raise ProblemError(422, "Từ khóa không hợp lệ.")
+    return JSONResponse({"q": request.query_params.get("q", "")})
+
+
+def _app(registry: CollectorRegistry) -> FastAPI:
+    app = FastAPI()
+    install_problem_handlers(app)
+    app.get("/search")(search)
+    app.post("/search")(search)
+
+    @app.get("/other")
+    async def other() -> dict[str, str]:
+        return {"other": "yes"}
+
+    histogram = Histogram("l_seconds", "t", ["method", "path", "status"], registry=registry)
+    # the order of create_service_app: the lane inside the latency middleware
+    app.add_middleware(DirectRoutes, routes={"/search": search})
+    app.add_middleware(LatencyMiddleware, histogram=histogram)
+    return app
+
+
+def _client(app: FastAPI) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+
+
+async def test_a_direct_get_is_answered_without_the_router_and_timed_by_its_route() -> None:
+    routed.clear()
+    registry = CollectorRegistry()
+    async with _client(_app(registry)) as client:
+        response = await client.get("/search", params={"q": "Nguyễn"})
+
+    assert response.status_code == 200
+    assert response.json() == {"q": "Nguyễn"}
+    assert routed == [False]
+    labels = {"method": "GET", "path": "/search", "status": "200"}
+    assert registry.get_sample_value("l_seconds_count", labels) == 1
+
+
+async def test_a_rejected_request_is_answered_by_the_route_as_a_problem() -> None:
+    routed.clear()
+    async with _client(_app(CollectorRegistry())) as client:
+        response = await client.get("/search", params={"q": "bad"})
+
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "Từ khóa không hợp lệ." in response.text
+    assert routed == [False, True]  # tried in the lane, then answered by the route
+
+
+async def test_other_methods_and_paths_go_to_the_app() -> None:
+    routed.clear()
+    async with _client(_app(CollectorRegistry())) as client:
+        posted = await client.post("/search", params={"q": "x"})
+        other = await client.get("/other")
+        missing = await client.get("/search/more")
+
+    assert posted.json() == {"q": "x"}
+    assert routed == [True]
+    assert other.json() == {"other": "yes"}
+    assert missing.status_code == 404
