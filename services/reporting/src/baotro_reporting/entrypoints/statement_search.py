@@ -11,10 +11,10 @@ without the bootstrap (tests of the routers) searches in units of work of its ru
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from prometheus_client import CollectorRegistry, Gauge
 
@@ -102,8 +102,9 @@ def statement_reader(request: Request) -> StatementReader:
     return reader
 
 
-def page_json(result: StatementPage) -> str:
-    """`StatementPagePublic` as JSON, written directly (the model only documents it)."""
+def page_json(result: StatementPage) -> bytes:
+    """`StatementPagePublic` as UTF-8 JSON, written directly (the model only documents it)
+    by orjson: the standard library's encoder took a tenth of a search's CPU (profiled)."""
     body = {
         "items": [
             {
@@ -123,7 +124,7 @@ def page_json(result: StatementPage) -> str:
         "total_is_exact": result.total_is_exact,
         "has_next": result.has_next,
     }
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(body)
 
 
 def _parameter(name: str, description: str) -> dict[str, Any]:
