@@ -30,7 +30,7 @@ def format_date_vi(value: date | datetime) -> str:
     """26/11/2026 (a datetime is shown in Vietnam time)."""
     if isinstance(value, datetime):
         value = value.astimezone(VIETNAM).date()
-    return value.strftime("%d/%m/%Y")
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"  # strftime: 3× the time
 
 
 def long_date_vi(value: date | datetime, place: str | None = None) -> str:
