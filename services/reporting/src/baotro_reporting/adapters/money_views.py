@@ -105,6 +105,9 @@ class MoneyViewRepository:
                 fund_code=event.fund_code,
                 search_text=statement.search_text(name, REVERSAL_MEMO),
             )
+            # no objects of the session to bring up to date (reversal lines are not read
+            # back): evaluating the criteria on every object it holds grew with the batch
+            .execution_options(synchronize_session=False)
         )
         await self._session.flush()
 
