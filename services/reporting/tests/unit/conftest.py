@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.pool import StaticPool
 
 from baotro_reporting.adapters.orm import MESSAGING, Base
+from baotro_reporting.bootstrap import DIRECT_ROUTES
 from baotro_reporting.entrypoints.portal import router as portal_router
 from baotro_reporting.entrypoints.public_api import router as public_router
 from baotro_reporting.entrypoints.reports_api import router as reports_router
@@ -23,6 +24,7 @@ from baotro_shared.events.catalogue import CATALOGUE
 from baotro_shared.messaging.outbox import OutboxWriter
 from baotro_shared.settings import DEVELOPMENT_SIGNING_KEY
 from baotro_shared.web.auth import TokenConfig, issue_token
+from baotro_shared.web.direct_routes import DirectRoutes
 from baotro_shared.web.problems import install_problem_handlers
 
 UowFactory = Callable[[], ReportingUnitOfWork]
@@ -64,7 +66,8 @@ def headers() -> Callable[..., dict[str, str]]:
 def make_portal(
     uow_factory: UowFactory,
 ) -> Callable[..., FastAPI]:
-    """The reporting routers on a stand-in runtime that only hands out units of work."""
+    """The reporting routers on a stand-in runtime that only hands out units of work, the
+    statement's searches answered before the routing as the service answers them."""
 
     def _make(settings: ReportingSettings | None = None) -> FastAPI:
         app = FastAPI()
@@ -74,6 +77,7 @@ def make_portal(
         app.state.runtime = SimpleNamespace(uow=uow_factory)
         app.state.settings = settings or ReportingSettings()
         app.state.token_config = TOKENS
+        app.add_middleware(DirectRoutes, routes=DIRECT_ROUTES)
         return app
 
     return _make
