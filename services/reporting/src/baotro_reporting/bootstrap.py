@@ -29,8 +29,8 @@ PUBLIC_PAGES = ("/", "/hoan-canh", "/ung-ho", "/sao-ke", "/bao-cao", "/v1/public
 and its route lookup were a third of the Python time of /ung-ho, profiled); they publish no
 event a trace id would follow."""
 DIRECT_ROUTES = {"/v1/public/statement": statement, "/sao-ke": statement_page}
-"""The statement's searches, the busiest requests: answered before FastAPI's routing
-(`baotro_shared.web.direct_routes`)."""
+"""The statement's searches, the busiest requests: answered ahead of the middlewares and
+the routing when they get no server span (`baotro_shared.web.direct_routes`)."""
 
 
 def definition() -> ServiceDefinition[ReportingUnitOfWork]:
@@ -57,7 +57,7 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
         # the public API and pages first: a request is matched against routers in order
         routers=[public_router, portal_router, router, reports_router, admin_router()],
         untraced_paths=() if settings.otlp_endpoint else PUBLIC_PAGES,
-        direct_routes=DIRECT_ROUTES,
+        direct_routes=None if settings.otlp_endpoint else DIRECT_ROUTES,
     )
     reader = build_statement_reader(settings, runtime.uow, runtime.metrics.registry)
     app.state.statement_reader = reader

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from prometheus_client import Histogram
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
@@ -77,7 +78,8 @@ def make_portal(
         app.state.runtime = SimpleNamespace(uow=uow_factory)
         app.state.settings = settings or ReportingSettings()
         app.state.token_config = TOKENS
-        app.add_middleware(DirectRoutes, routes=DIRECT_ROUTES)
+        latency = Histogram("l_seconds", "t", ["method", "path", "status"], registry=None)
+        app.add_middleware(DirectRoutes, routes=DIRECT_ROUTES, histogram=latency)
         return app
 
     return _make

@@ -8,7 +8,8 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+from starlette.types import ASGIApp
 
 from baotro_shared.observability.tracing import instrument_app
 from baotro_shared.runtime import ServiceRuntime
@@ -59,8 +60,9 @@ def create_service_app(
 
     Requests to `untraced_paths` (exact paths, e.g. public pages when no span is exported)
     get no server span: the tracing middleware lets them through after one pattern match.
-    GET requests to a path of `direct_routes` are answered by its endpoint before FastAPI's
-    routing (`DirectRoutes`: busy public routes), inside the latency and error middlewares.
+    GET requests to a path of `direct_routes` are answered by its endpoint ahead of the
+    middlewares and the routing (`DirectRoutes`: busy public pages; they get no server span,
+    so give only paths of `untraced_paths`).
     """
 
     @asynccontextmanager
@@ -83,8 +85,23 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
 
-    if direct_routes:
-        app.add_middleware(DirectRoutes, routes=direct_routes)
     app.add_middleware(LatencyMiddleware, histogram=runtime.metrics.http_latency)
     instrument_app(app, untraced_paths)
+    if direct_routes:
+        if not set(direct_routes) <= set(untraced_paths):
+            raise ValueError("direct routes get no server span: give only untraced paths")
+        _answer_directly(app, direct_routes, runtime.metrics.http_latency)
     return app
+
+
+def _answer_directly(
+    app: FastAPI, routes: Mapping[str, DirectEndpoint], histogram: Histogram
+) -> None:
+    """Wrap the app's middlewares (built at its first request) in `DirectRoutes`, the way the
+    tracing instrumentation wraps them."""
+    build = app.build_middleware_stack
+
+    def build_with_direct_routes() -> ASGIApp:
+        return DirectRoutes(build(), routes=routes, histogram=histogram)
+
+    app.build_middleware_stack = build_with_direct_routes  # type: ignore[method-assign]

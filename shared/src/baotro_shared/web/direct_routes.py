@@ -1,13 +1,17 @@
-"""A few busy GET routes answered before FastAPI's routing, as plain ASGI middleware.
+"""A few busy GET routes answered ahead of the app's middlewares and routing (plain ASGI).
 
-FastAPI finds a route by trying each in turn, then wraps the endpoint in its request handling
-(dependencies, exception wrappers, an exit stack): about a fifth of the CPU of a public
-statement search served from memory (profiled on the portal: 1,000,000 lines, 50 clients).
-`DirectRoutes` sits inside the service's middlewares (latency by route, error pages, traces
-still see every request) and calls the endpoint of an exact path itself. The route stays
-declared as usual: it documents the endpoint in OpenAPI, and it answers whatever the lane
-passes on — another method, and a request the endpoint rejects with a `ProblemError` (its
-problem+json comes from the app's handlers, as for any route).
+Every request to a FastAPI service passes through half a dozen middlewares (errors, traces,
+FastAPI's own telemetry and body limit, latency), then FastAPI finds its route by trying
+each in turn and wraps the endpoint in its request handling (dependencies, exception
+wrappers, an exit stack): together about a third of the CPU of a public statement search
+served from memory (profiled on the portal: 1,000,000 lines, 50 clients).
+
+`DirectRoutes` wraps the whole app and calls the endpoint of an exact path itself, timing it
+in the service's latency histogram under the route's path. It answers only what succeeds:
+when the endpoint raises (a `ProblemError` for a rejected search, or any failure), the
+request goes on to the app, whose route answers it the documented way (problem+json, error
+logs). The route stays declared as usual, for OpenAPI and for those requests. Services turn
+it on only for pages that get no server span (`create_service_app`).
 
 An endpoint given here takes the `Request` alone and reads what it needs from it (no
 dependencies are solved).
@@ -15,23 +19,24 @@ dependencies are solved).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Mapping
 
+from prometheus_client import Histogram
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-from baotro_shared.web.problems import ProblemError
 
 DirectEndpoint = Callable[[Request], Awaitable[Response]]
 
 
 class DirectRoutes:
-    def __init__(self, app: ASGIApp, routes: Mapping[str, DirectEndpoint]) -> None:
+    def __init__(
+        self, app: ASGIApp, routes: Mapping[str, DirectEndpoint], histogram: Histogram
+    ) -> None:
         self._app = app
         self._routes = dict(routes)
-        self._declared: dict[str, BaseRoute | None] = {}
+        self._histogram = histogram
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         endpoint = None
@@ -40,20 +45,13 @@ class DirectRoutes:
         if endpoint is None:
             await self._app(scope, receive, send)
             return
+        started = time.perf_counter()
         try:
             response = await endpoint(Request(scope, receive))
-        except ProblemError:
-            await self._app(scope, receive, send)  # the route answers it, as documented
+        except Exception:  # the route answers it, as documented (and logs a failure)
+            await self._app(scope, receive, send)
             return
-        scope["route"] = self._route(scope)
         await response(scope, receive, send)
-
-    def _route(self, scope: Scope) -> BaseRoute | None:
-        """The declared route of the path (what latency metrics label a request with)."""
-        path: str = scope["path"]
-        if path not in self._declared:
-            routes: list[BaseRoute] = scope["app"].routes if "app" in scope else []
-            self._declared[path] = next(
-                (r for r in routes if getattr(r, "path", None) == path), None
-            )
-        return self._declared[path]
+        self._histogram.labels("GET", scope["path"], str(response.status_code)).observe(
+            time.perf_counter() - started
+        )

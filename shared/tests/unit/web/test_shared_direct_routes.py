@@ -1,4 +1,5 @@
-"""Busy GET routes answered before FastAPI's routing, everything else left to the app."""
+"""Busy GET routes answered ahead of the app's middlewares and routing; everything else,
+and every request the endpoint fails, left to the app."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ async def search(request: Request) -> Response:
     routed.append("endpoint" in request.scope)
     if request.query_params.get("q") == "bad":
         raise ProblemError(422, "Từ khóa không hợp lệ.")
+    if request.query_params.get("q") == "boom":
+        raise RuntimeError("boom")
     return JSONResponse({"q": request.query_params.get("q", "")})
 
 
@@ -33,14 +36,19 @@ def _app(registry: CollectorRegistry) -> FastAPI:
         return {"other": "yes"}
 
     histogram = Histogram("l_seconds", "t", ["method", "path", "status"], registry=registry)
-    # the order of create_service_app: the lane inside the latency middleware
-    app.add_middleware(DirectRoutes, routes={"/search": search})
     app.add_middleware(LatencyMiddleware, histogram=histogram)
+    app.add_middleware(DirectRoutes, routes={"/search": search}, histogram=histogram)
     return app
 
 
 def _client(app: FastAPI) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url="http://t")
+
+
+def _count(registry: CollectorRegistry, status: str) -> float | None:
+    labels = {"method": "GET", "path": "/search", "status": status}
+    return registry.get_sample_value("l_seconds_count", labels)
 
 
 async def test_a_direct_get_is_answered_without_the_router_and_timed_by_its_route() -> None:
@@ -52,19 +60,31 @@ async def test_a_direct_get_is_answered_without_the_router_and_timed_by_its_rout
     assert response.status_code == 200
     assert response.json() == {"q": "Nguyễn"}
     assert routed == [False]
-    labels = {"method": "GET", "path": "/search", "status": "200"}
-    assert registry.get_sample_value("l_seconds_count", labels) == 1
+    assert _count(registry, "200") == 1
 
 
 async def test_a_rejected_request_is_answered_by_the_route_as_a_problem() -> None:
     routed.clear()
-    async with _client(_app(CollectorRegistry())) as client:
+    registry = CollectorRegistry()
+    async with _client(_app(registry)) as client:
         response = await client.get("/search", params={"q": "bad"})
 
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     assert "Từ khóa không hợp lệ." in response.text
-    assert routed == [False, True]  # tried in the lane, then answered by the route
+    assert routed == [False, True]  # tried directly, then answered by the route
+    assert _count(registry, "422") == 1
+
+
+async def test_a_failure_goes_to_the_app_whose_error_handling_answers_it() -> None:
+    routed.clear()
+    registry = CollectorRegistry()
+    async with _client(_app(registry)) as client:
+        response = await client.get("/search", params={"q": "boom"})
+
+    assert response.status_code == 500
+    assert routed == [False, True]
+    assert _count(registry, "500") == 1
 
 
 async def test_other_methods_and_paths_go_to_the_app() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from opentelemetry.util.http import parse_excluded_urls
 
-from baotro_reporting.bootstrap import PUBLIC_PAGES
+from baotro_reporting.bootstrap import DIRECT_ROUTES, PUBLIC_PAGES
 from baotro_shared.observability.tracing import untraced_urls
 
 UNTRACED = parse_excluded_urls(untraced_urls(PUBLIC_PAGES))
@@ -38,3 +38,8 @@ def test_public_pages_and_probes_are_not_traced(url: str) -> None:
 )
 def test_other_routes_keep_their_spans(url: str) -> None:
     assert not UNTRACED.url_disabled(url)
+
+
+def test_the_searches_answered_directly_are_untraced_pages() -> None:
+    """`DirectRoutes` answers ahead of the tracing middleware: only pages without spans."""
+    assert set(DIRECT_ROUTES) <= set(PUBLIC_PAGES)
