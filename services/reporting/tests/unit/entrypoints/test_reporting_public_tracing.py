@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from opentelemetry.util.http import parse_excluded_urls
 
-from baotro_reporting.bootstrap import DIRECT_ROUTES, PUBLIC_PAGES
+from baotro_reporting.bootstrap import DIRECT_ROUTES, PUBLIC_PAGES, create_app
+from baotro_reporting.settings import ReportingSettings
 from baotro_shared.observability.tracing import untraced_urls
 
 UNTRACED = parse_excluded_urls(untraced_urls(PUBLIC_PAGES))
@@ -43,3 +44,17 @@ def test_other_routes_keep_their_spans(url: str) -> None:
 def test_the_searches_answered_directly_are_untraced_pages() -> None:
     """`DirectRoutes` answers ahead of the tracing middleware: only pages without spans."""
     assert set(DIRECT_ROUTES) <= set(PUBLIC_PAGES)
+
+
+def test_fastapi_still_sees_the_tracing_middleware_beneath_the_direct_routes() -> None:
+    """FastAPI traces every request itself unless it finds the tracing middleware down the
+    chain of `app`s of its middleware stack (profiled: a tenth of a search's CPU)."""
+    app = create_app(ReportingSettings(database_url="sqlite+aiosqlite:///:memory:"))
+    stack: object = app.build_middleware_stack()
+    found = []
+    while stack is not None:
+        found.append(type(stack).__name__)
+        stack = getattr(stack, "app", None)
+
+    assert found[0] == "DirectRoutes"
+    assert "OpenTelemetryMiddleware" in found
