@@ -38,12 +38,17 @@ STREAM_CHUNK = 2_000
 _CUSTOM_PLANS = "baotro_reporting.custom_plans"
 
 
+_KNOWN_LABELS = 10_000
+
+
 class PurposeLabels:
     """Names of the campaigns and appeals lines point at, looked up for the lines shown."""
 
     def __init__(self, campaigns: dict[str, str], appeals: dict[str, str]) -> None:
         self._campaigns = campaigns
         self._appeals = appeals
+        self._known: dict[tuple[str, str, str | None], str] = {}
+        """Labels made already: the statement's index shows a few hundred distinct ones."""
 
     @classmethod
     async def load(cls, session: AsyncSession, refs: Iterable[str | None]) -> PurposeLabels:
@@ -70,9 +75,15 @@ class PurposeLabels:
         return cls({str(k): v for k, v in campaigns}, {str(k): v for k, v in appeals if v})
 
     def of(self, kind: str, purpose_kind: str, ref: str | None) -> str:
-        campaign = self._campaigns.get(ref) if ref else None
-        appeal = self._appeals.get(ref) if ref else None
-        return purpose_label(kind, purpose_kind, campaign=campaign, appeal=appeal)
+        key = (kind, purpose_kind, ref)
+        known = self._known.get(key)
+        if known is None:
+            campaign = self._campaigns.get(ref) if ref else None
+            appeal = self._appeals.get(ref) if ref else None
+            known = purpose_label(kind, purpose_kind, campaign=campaign, appeal=appeal)
+            if len(self._known) < _KNOWN_LABELS:
+                self._known[key] = known
+        return known
 
 
 def purpose_label(kind: str, purpose_kind: str, *, campaign: str | None, appeal: str | None) -> str:
