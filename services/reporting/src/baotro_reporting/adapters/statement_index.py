@@ -121,10 +121,10 @@ class StatementIndex:
 
     def lines(self, ranks: list[int], names: PurposeLabels) -> list[StatementLine]:
         """The lines at `ranks` (of a `Found`) as the public sees them, in that order."""
-        at = np.asarray(ranks, dtype=np.int64)
+        at = np.array(ranks, dtype=np.int64)
         fund_names = self._fund_names
         return self._stored.lines(
-            at,
+            ranks,
             line_ids=self.ids[at].tolist(),
             funds=[fund_names[code] for code in self._funds[at].tolist()],
             days=self.days[at].tolist(),
