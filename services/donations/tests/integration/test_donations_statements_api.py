@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import hashlib
 import json
 import uuid
 from collections.abc import Callable
@@ -163,6 +164,50 @@ async def test_real_statement_slice_is_imported_once_matched_by_keyword_and_post
     raw = await desk.scalar("SELECT raw FROM bank_transactions WHERE line_no = 2 LIMIT 1")
     assert raw
     assert "," in raw
+
+
+async def test_a_file_imported_whole_before_is_all_duplicates_without_matching_again(
+    services: ServiceHarness, auth_header: Header, monkeypatch: Any
+) -> None:
+    desk = await _desk(services, auth_header)
+    settings = desk.service.runtime.settings
+    assert isinstance(settings, DonationsSettings)
+    data = _slice(1, 300)
+    first = await desk.imported(data)
+    # Cut off half-way: its file is not "imported whole", the next import reads every line.
+    cut = await feeds.start_import(
+        desk.service.runtime.uow, _slice(1, 200), settings=settings, account="AGRIBANK",
+        filename=None, actor="ke-toan@quy",
+    )  # fmt: skip
+    await services.stop("donations")
+    desk = await _desk(services, auth_header)
+    again_cut = await desk.imported(_slice(1, 200))
+    assert (again_cut["imported"], again_cut["duplicates"]) == (0, 200)
+    body = (await desk.client.get(f"/v1/statements/{cut}", headers=desk.auditor)).json()
+    assert body["status"] == "failed"
+    # The file imported whole: nothing is matched or written but the import's record.
+    read_lines = 0
+
+    async def no_lines(*args: Any, **kwargs: Any) -> None:
+        nonlocal read_lines
+        read_lines += 1
+
+    monkeypatch.setattr(feeds, "_import_lines", no_lines)
+    keys = await desk.scalar("SELECT count(*) FROM bank_transaction_keys")
+    again = await desk.imported(data)
+    assert read_lines == 0
+    assert again["status"] == "done"
+    assert (again["lines"], again["imported"], again["duplicates"]) == (300, 0, 300)
+    assert again["done_lines"] == 300
+    assert await desk.scalar("SELECT count(*) FROM bank_transactions") == first["imported"]
+    assert await desk.scalar("SELECT count(*) FROM bank_transaction_keys") == keys
+    # Read another way (another profile), the same bytes would be other lines.
+    digest = hashlib.sha256(data).hexdigest()
+    async with desk.service.runtime.uow() as uow:
+        known = uow.bank_feeds.imported_whole_before
+        named = {"fund_code": "TH", "bank_account": "AGRIBANK", "other_than": uuid.uuid4()}
+        assert await known(digest, **named, read_as=(first["format"], first["profile"]))
+        assert not await known(digest, **named, read_as=(first["format"], "generic"))
 
 
 async def test_two_overlapping_imports_at_once_give_the_same_result_as_one(

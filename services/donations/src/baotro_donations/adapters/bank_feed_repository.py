@@ -209,10 +209,16 @@ class BankFeedRepository:
         return (await self.session.execute(stmt.limit(1))).first() is not None
 
     async def imported_whole_before(
-        self, content_sha256: str, *, fund_code: str, bank_account: str, other_than: uuid.UUID
+        self,
+        content_sha256: str,
+        *,
+        fund_code: str,
+        bank_account: str,
+        other_than: uuid.UUID,
+        read_as: tuple[str | None, str | None] | None = None,
     ) -> bool:
         """Whether an import other than `other_than` brought the same file into the same
-        account to its end."""
+        account to its end (read as `read_as`, its (format, profile), when given)."""
         stmt = select(StatementImportRecord.id).where(
             StatementImportRecord.content_sha256 == content_sha256,
             StatementImportRecord.fund_code == fund_code,
@@ -220,6 +226,11 @@ class BankFeedRepository:
             StatementImportRecord.status == "done",
             StatementImportRecord.id != other_than,
         )
+        if read_as is not None:
+            stmt = stmt.where(
+                StatementImportRecord.format.is_not_distinct_from(read_as[0]),
+                StatementImportRecord.profile.is_not_distinct_from(read_as[1]),
+            )
         return (await self.session.execute(stmt.limit(1))).first() is not None
 
     async def statement_import(self, import_id: uuid.UUID) -> StatementImportRecord | None:

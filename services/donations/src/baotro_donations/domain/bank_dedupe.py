@@ -66,8 +66,10 @@ def _hash(kind: str, *parts: object) -> str:
     return f"{kind}:{digest.hexdigest()}"
 
 
-def _compact(text: str) -> str:
-    """`compact`, with a fast path for ASCII text (most memos): the same letters and digits."""
+def compact_memo(text: str) -> str:
+    """`compact`, with a fast path for ASCII text (most memos): the same letters and digits
+    (and the same as matching's `BankLineView.compact_memo`: reading a statement works it
+    out once for both)."""
     if text.isascii():
         return _NOT_ALNUM.sub("", text.upper())
     return compact(text)
@@ -93,8 +95,19 @@ def reference_keys(
     return [_hash("ref", account, direction, amount, ref, day) for ref in strong for day in days]
 
 
-def fingerprint_base(account: str, booked_on: date, direction: str, amount: int, memo: str) -> str:
-    return _hash("fp", account, booked_on.isoformat(), direction, amount, _compact(memo))
+def fingerprint_base(
+    account: str,
+    booked_on: date,
+    direction: str,
+    amount: int,
+    memo: str,
+    *,
+    compacted: str | None = None,
+) -> str:
+    """The fingerprint before its occurrence is numbered (`compacted`: `compact_memo(memo)`,
+    when worked out already)."""
+    squeezed = compact_memo(memo) if compacted is None else compacted
+    return _hash("fp", account, booked_on.isoformat(), direction, amount, squeezed)
 
 
 def fingerprint_key(base: str, occurrence: int) -> str:
@@ -124,10 +137,13 @@ KeyParts = tuple[str, list[str]]
 and the line's reference keys (`key_parts`)."""
 
 
-def key_parts(line: KeyedLine) -> KeyParts:
+def key_parts(line: KeyedLine, compacted: str | None = None) -> KeyParts:
     """The hashes of a line's keys that depend on the line alone (pure: made anywhere, in
-    any order); `StatementKeys.numbered` then numbers the fingerprints in statement order."""
-    base = fingerprint_base(line.account, line.booked_on, line.direction, line.amount, line.memo)
+    any order); `StatementKeys.numbered` then numbers the fingerprints in statement order.
+    `compacted`: `compact_memo(line.memo)`, when worked out already."""
+    base = fingerprint_base(
+        line.account, line.booked_on, line.direction, line.amount, line.memo, compacted=compacted
+    )
     refs = reference_keys(
         line.account, line.direction, line.amount, line.references, [line.booked_on]
     )

@@ -17,6 +17,7 @@ from baotro_donations.domain.bank_dedupe import (
     KeyedLine,
     LineKeys,
     StatementKeys,
+    compact_memo,
     key_parts,
 )
 from baotro_donations.domain.bank_memo import MemoFacts, read_memo
@@ -53,9 +54,14 @@ def read_line(line: StatementLine) -> BankLine:
     return BankLine(line, facts, own or told, cited)
 
 
-def understood_view(item: BankLine, prefixes: Sequence[str]) -> BankLineView:
-    """`line_view`, with what matching works out of it (folded memo, accounts) ready."""
+def understood_view(
+    item: BankLine, prefixes: Sequence[str], compacted: str | None = None
+) -> BankLineView:
+    """`line_view`, with what matching works out of it (folded memo, accounts) ready
+    (`compacted`: the memo's `compact_memo`, when worked out already for its keys)."""
     view = line_view(item, prefixes)
+    if compacted is not None and "compact_memo" not in vars(view):
+        vars(view)["compact_memo"] = compacted  # what its first read would work out
     _ = view.folded_memo, view.compact_memo, view.accounts
     return view
 
@@ -128,12 +134,17 @@ def understand_lines(
             counterparty, counter_account,
         )  # fmt: skip
         items.append(read_line(line))
-    numbered = keys.numbered(key_parts(keyed_line(account, item)) for item in items)
+    # The memo's letters and digits, for its fingerprint and for matching: worked out once.
+    compacted = [compact_memo(item.line.memo) for item in items]
+    numbered = keys.numbered(
+        key_parts(keyed_line(account, item), squeezed)
+        for item, squeezed in zip(items, compacted, strict=True)
+    )
     out: list[Understood] = []
-    for item, line_keys in zip(items, numbered, strict=True):
+    for item, line_keys, squeezed in zip(items, numbered, compacted, strict=True):
         parts: ViewParts | None = None
         if with_views:
-            view = understood_view(item, prefixes)
+            view = understood_view(item, prefixes, squeezed)
             parts = (list(view.codes), view.folded_memo, view.compact_memo, view.accounts)
         out.append((item.facts, item.reference, item.cited_references, parts, *line_keys.astuple()))
     return out

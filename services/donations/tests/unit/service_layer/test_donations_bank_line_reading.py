@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import gzip
 import uuid
+from datetime import date
 from functools import cache
 
 from baotro_donations.adapters.statement_readers import read_statement
 from baotro_donations.domain import bank_dedupe, public_memo
-from baotro_donations.domain.bank_statement import Direction, StatementLine
+from baotro_donations.domain.bank_statement import Direction, StatementLine, new_statement_line
 from baotro_donations.domain.matching import MatchIndex, match_line, nearest_donor, sorted_words
 from baotro_donations.service_layer.bank_line_reading import (
     PayerNames,
@@ -110,3 +111,12 @@ def test_texts_without_digits_or_at_have_nothing_to_mask() -> None:
             masked = public_memo._PATTERN.sub(public_memo._replace, whole)
             assert public_memo.public_memo(text) == masked
     assert all(public_memo._PATTERN.search(" ".join(t.split())) is None for t in plain)
+
+
+def test_a_memo_is_compacted_for_its_keys_as_matching_compacts_it() -> None:
+    memos = [line.memo for line in _lines()]
+    memos += ["Ủng hộ đồng bào bão Yagi - Nguyễn Văn Đức", "  ung  ho\tlu-lut 50.000đ ", ""]
+    for memo in memos:
+        line = new_statement_line(1, date(2024, 9, 3), 50_000, Direction.CREDIT, memo, memo)
+        view = understood_view(read_line(line), PREFIXES)
+        assert bank_dedupe.compact_memo(memo) == view.compact_memo, memo
