@@ -28,6 +28,10 @@ class ServiceSettings(BaseSettings):
     environment: Environment = Field("development", validation_alias=_platform("BAOTRO_ENV"))
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = Field(1, ge=1, le=64)
+    """Server processes (`serve`): each takes the connections the kernel hands its own socket
+    on the port (SO_REUSEPORT), runs the app and its consumers. More than one on
+    PostgreSQL only (SQLite files take one writer at a time)."""
     database_url: str = ""
     var_dir: Path = Field(Path("var"), validation_alias=_platform("BAOTRO_VAR_DIR"))
 
