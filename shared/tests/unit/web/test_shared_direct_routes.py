@@ -46,16 +46,20 @@ def _client(app: FastAPI) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=transport, base_url="http://t")
 
 
+async def _search(q: str) -> tuple[httpx.Response, CollectorRegistry]:
+    routed.clear()
+    registry = CollectorRegistry()
+    async with _client(_app(registry)) as client:
+        return await client.get("/search", params={"q": q}), registry
+
+
 def _count(registry: CollectorRegistry, status: str) -> float | None:
     labels = {"method": "GET", "path": "/search", "status": status}
     return registry.get_sample_value("l_seconds_count", labels)
 
 
 async def test_a_direct_get_is_answered_without_the_router_and_timed_by_its_route() -> None:
-    routed.clear()
-    registry = CollectorRegistry()
-    async with _client(_app(registry)) as client:
-        response = await client.get("/search", params={"q": "Nguyễn"})
+    response, registry = await _search("Nguyễn")
 
     assert response.status_code == 200
     assert response.json() == {"q": "Nguyễn"}
@@ -64,10 +68,7 @@ async def test_a_direct_get_is_answered_without_the_router_and_timed_by_its_rout
 
 
 async def test_a_rejected_request_is_answered_by_the_route_as_a_problem() -> None:
-    routed.clear()
-    registry = CollectorRegistry()
-    async with _client(_app(registry)) as client:
-        response = await client.get("/search", params={"q": "bad"})
+    response, registry = await _search("bad")
 
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -77,10 +78,7 @@ async def test_a_rejected_request_is_answered_by_the_route_as_a_problem() -> Non
 
 
 async def test_a_failure_goes_to_the_app_whose_error_handling_answers_it() -> None:
-    routed.clear()
-    registry = CollectorRegistry()
-    async with _client(_app(registry)) as client:
-        response = await client.get("/search", params={"q": "boom"})
+    response, registry = await _search("boom")
 
     assert response.status_code == 500
     assert routed == [False, True]
