@@ -5,7 +5,6 @@ rather than answering wrong."""
 
 from __future__ import annotations
 
-import gzip
 import uuid
 
 import pytest
@@ -20,16 +19,14 @@ from baotro_donations.service_layer.bank_line_reading import (
     understand_lines,
 )
 from baotro_donations.service_layer.bank_line_worker import LineWorker, LineWorkerError
-from baotro_shared.testing.shared_data import saoke_dir
+from baotro_shared.testing.shared_data import vietcombank_slice
 
 ACCOUNT = "TH/VCB"
 PREFIXES = ("TH",)
 
 
 def _lines(count: int) -> list[StatementLine]:
-    path = next(saoke_dir().glob("Vietcombank-*.csv.gz"))
-    rows = gzip.decompress(path.read_bytes()).split(b"\n")[: count + 1]
-    return list(read_statement(b"\n".join(rows) + b"\n").lines)
+    return list(read_statement(vietcombank_slice(1, count)).lines)
 
 
 async def test_the_worker_answers_as_understanding_here_does() -> None:

@@ -6,7 +6,6 @@ only its new lines."""
 
 from __future__ import annotations
 
-import gzip
 import uuid
 from datetime import date
 from typing import Any
@@ -27,7 +26,7 @@ from baotro_donations.service_layer.party_handlers import (
 from baotro_donations.service_layer.reconciliation_handlers import NewRule, add_rule
 from baotro_donations.settings import BankAccountConfig, DonationsSettings, FundConfig
 from baotro_shared.testing.postgres import PostgresDatabases
-from baotro_shared.testing.shared_data import saoke_dir
+from baotro_shared.testing.shared_data import vietcombank_slice
 
 FUND = FundConfig(
     code="TW",
@@ -42,10 +41,7 @@ TABLES = (
 )  # fmt: skip
 
 
-def _slice(first: int, last: int) -> bytes:
-    path = next(saoke_dir().glob("Vietcombank-*.csv.gz"))
-    lines = gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
-    return ("\n".join([lines[0], *lines[first : last + 1]]) + "\n").encode()
+_slice = vietcombank_slice
 
 
 async def _imports(url: str) -> tuple[list[ImportSummary], dict[str, Any]]:

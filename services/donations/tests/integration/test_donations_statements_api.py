@@ -10,7 +10,7 @@ import gzip
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -22,23 +22,14 @@ from baotro_donations.settings import (
     DonationsSettings,
 )
 from baotro_shared.testing.harness import RunningService, ServiceHarness
-from baotro_shared.testing.shared_data import saoke_dir
+from baotro_shared.testing.shared_data import saoke_dir, vietcombank_lines, vietcombank_slice
 
 Header = Callable[..., dict[str, str]]
 AGRIBANK = "3500.431.101.000.909"
 
 
-def _vietcombank_lines() -> list[str]:
-    path = next(saoke_dir().glob("Vietcombank-*.csv.gz"))
-    return gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
-
-
-VCB = _vietcombank_lines()
-
-
-def _slice(first: int, last: int) -> bytes:
-    """The header and data lines first..last (1-based, inclusive)."""
-    return ("\n".join([VCB[0], *VCB[first : last + 1]]) + "\n").encode()
+VCB = vietcombank_lines()
+_slice = vietcombank_slice
 
 
 class Desk:
@@ -110,20 +101,20 @@ async def _campaign(desk: Desk, name: str = "Tháng hành động vì trẻ em 2
     return str(campaign["id"])
 
 
+async def _keyword_rule(desk: Desk, words: str, campaign: str) -> None:
+    """Memos holding `words` go to `campaign`."""
+    await desk.post(
+        "/v1/reconciliation-rules",
+        {"kind": "keyword", "memo_words": words, "target_kind": "campaign", "target_id": campaign},
+    )
+
+
 async def test_real_statement_slice_is_imported_once_matched_by_keyword_and_posted(
     services: ServiceHarness, auth_header: Header
 ) -> None:
     desk = await _desk(services, auth_header)
     campaign = await _campaign(desk)
-    await desk.post(
-        "/v1/reconciliation-rules",
-        {
-            "kind": "keyword",
-            "memo_words": "ủng hộ",
-            "target_kind": "campaign",
-            "target_id": campaign,
-        },
-    )
+    await _keyword_rule(desk, "ủng hộ", campaign)
     first = await desk.imported(_slice(1, 1200))
     assert first["status"] == "done"
     assert first["profile"] == "vietcombank"
@@ -460,7 +451,7 @@ async def test_every_real_bank_profile_imports_and_reimports(
     assert await desk.scalar("SELECT count(*) FROM bank_transactions") == total
 
 
-def _mt940(csv_lines: list[str]) -> bytes:
+def _mt940(csv_lines: Sequence[str]) -> bytes:
     """The same Vietcombank transactions as an MT940 statement (the bank's other export)."""
     import csv
     import io
@@ -600,15 +591,7 @@ async def test_a_large_statement_read_in_a_worker_process_imports_as_read_in_a_t
 ) -> None:
     desk = await _desk(services, auth_header)
     campaign = await _campaign(desk)
-    await desk.post(
-        "/v1/reconciliation-rules",
-        {
-            "kind": "keyword",
-            "memo_words": "lu lut",
-            "target_kind": "campaign",
-            "target_id": campaign,
-        },
-    )
+    await _keyword_rule(desk, "lu lut", campaign)
     slices = (_slice(1, 1000), _slice(701, 1600), _slice(1, 1600), _slice(1, 1600))
     monkeypatch.setattr(feeds, "BATCH_LINES", 300)
     in_thread = await _imported_rows(desk, "AGRIBANK", *slices)

@@ -206,37 +206,40 @@ async def import_statement(
     # start overlaps the reading of the file. Not for a file already imported whole into
     # this account: every line is a duplicate, whose keys are all the import wants, and
     # the import would only wait for the worker (see `_import_lines`).
+    job = _ImportJob(new_uow, import_id, fund, bank, settings, actor, progress)
     worker = None
     digest = hashlib.sha256(data).hexdigest()
-    if data.count(b"\n") >= WORKER_LINES and not await _imported_whole_before(
-        new_uow, digest, fund=fund, bank=bank, import_id=import_id
-    ):
+    if data.count(b"\n") >= WORKER_LINES and not await _imported_whole_before(job, digest):
         worker = await _worker()
     try:
-        return await _import_file(
-            new_uow, data, digest, import_id, chosen, worker,
-            fund=fund, bank=bank, settings=settings, actor=actor, progress=progress,
-        )  # fmt: skip
+        return await _import_file(job, data, digest, chosen, worker)
     finally:
         if worker is not None:
             await worker.close()
 
 
+@dataclass(frozen=True)
+class _ImportJob:
+    """One import: where its lines go, who asked, whom to tell how far it got."""
+
+    new_uow: UowFactory
+    import_id: uuid.UUID
+    fund: FundConfig
+    bank: BankAccountConfig
+    settings: DonationsSettings
+    actor: str
+    progress: Progress | None
+
+
 async def _imported_whole_before(
-    new_uow: UowFactory,
-    digest: str,
-    *,
-    fund: FundConfig,
-    bank: BankAccountConfig,
-    import_id: uuid.UUID,
-    read_as: tuple[str | None, str | None] | None = None,
+    job: _ImportJob, digest: str, read_as: tuple[str | None, str | None] | None = None
 ) -> bool:
-    async with new_uow() as uow:
+    async with job.new_uow() as uow:
         return await uow.bank_feeds.imported_whole_before(
             digest,
-            fund_code=fund.code,
-            bank_account=bank.key,
-            other_than=import_id,
+            fund_code=job.fund.code,
+            bank_account=job.bank.key,
+            other_than=job.import_id,
             read_as=read_as,
         )
 
@@ -250,19 +253,13 @@ async def _worker() -> LineWorker | None:
 
 
 async def _import_file(
-    new_uow: UowFactory,
+    job: _ImportJob,
     data: bytes,
     digest: str,
-    import_id: uuid.UUID,
     chosen: ColumnProfile | None,
     worker: LineWorker | None,
-    *,
-    fund: FundConfig,
-    bank: BankAccountConfig,
-    settings: DonationsSettings,
-    actor: str,
-    progress: Progress | None,
 ) -> ImportSummary:
+    new_uow, import_id, bank, progress = job.new_uow, job.import_id, job.bank, job.progress
     summary = ImportSummary(import_id=import_id, status="processing")
     try:
         # A thread: reading a large statement takes a second or more of CPU, and the
@@ -282,10 +279,7 @@ async def _import_file(
     summary.format, summary.profile = read.format, read.profile
     summary.rejected = list(read.rejected)
     summary.lines = len(read.lines) + len(read.rejected)
-    if read.lines and await _imported_whole_before(
-        new_uow, digest, fund=fund, bank=bank, import_id=import_id,
-        read_as=(read.format, read.profile),
-    ):  # fmt: skip
+    if read.lines and await _imported_whole_before(job, digest, (read.format, read.profile)):
         # The same bytes read the same way give the same lines and keys, and the import that
         # brought them to the end registered every key of every line (those of its new lines
         # and the unknown ones of its duplicates); keys are never removed. So every line is a
@@ -307,17 +301,7 @@ async def _import_file(
     gc.freeze()
     try:
         with _collections.fewer():
-            await _import_lines(
-                new_uow,
-                read.lines,
-                summary,
-                worker,
-                fund=fund,
-                bank=bank,
-                settings=settings,
-                actor=actor,
-                progress=progress,
-            )
+            await _import_lines(job, read.lines, summary, worker)
     except Exception:
         await _finish(
             new_uow,
@@ -374,17 +358,12 @@ _collections = _Collections()
 
 
 async def _import_lines(
-    new_uow: UowFactory,
+    job: _ImportJob,
     lines: Sequence[StatementLine],
     summary: ImportSummary,
     worker: LineWorker | None,
-    *,
-    fund: FundConfig,
-    bank: BankAccountConfig,
-    settings: DonationsSettings,
-    actor: str,
-    progress: Progress | None,
 ) -> None:
+    new_uow, fund, bank, settings = job.new_uow, job.fund, job.bank, job.settings
     prefixes = [f.payment_code_prefix for f in settings.funds]
     thresholds = Thresholds(settings.match_automatic, settings.match_suggest)
     account = f"{fund.code}/{bank.key}"
@@ -452,15 +431,15 @@ async def _import_lines(
                     rules=rules,
                     prefixes=prefixes,
                     import_id=summary.import_id,
-                    actor=actor,
+                    actor=job.actor,
                 )
                 summary.add(counts)
                 bringing_new = counts["imported"] > 0
                 summary.done_lines = min(total, following)
                 await uow.bank_feeds.update_import(summary.import_id, **_progress_values(summary))
                 await uow.commit()
-            if progress is not None:
-                progress(summary.done_lines, total)
+            if job.progress is not None:
+                job.progress(summary.done_lines, total)
     finally:
         if ahead is not None:
             ahead.cancel()
