@@ -26,6 +26,7 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.config import STARTUP_FAILURE
 
+from baotro_shared.db import is_sqlite
 from baotro_shared.observability.logging import configure_logging
 from baotro_shared.observability.tracing import configure_tracing, instrument_clients
 from baotro_shared.settings import ServiceSettings
@@ -38,6 +39,11 @@ RESTART_PAUSE_S = 1.0
 
 
 def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
+    if settings.workers > 1 and is_sqlite(settings.database_url):
+        raise SystemExit(
+            f"{settings.service_name}: several server processes need PostgreSQL "
+            "(a SQLite file takes one writer at a time); set the workers to 1."
+        )
     if settings.workers > 1:
         _supervise(settings, create_app)
         return

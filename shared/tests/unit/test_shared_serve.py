@@ -5,9 +5,10 @@ from __future__ import annotations
 import socket
 
 import pytest
+from fastapi import FastAPI
 
 from baotro_shared.broker_process import free_port
-from baotro_shared.serve import reuse_port_socket
+from baotro_shared.serve import reuse_port_socket, serve
 from baotro_shared.settings import ServiceSettings
 
 
@@ -43,3 +44,13 @@ def test_workers_are_at_least_one() -> None:
     assert ServiceSettings().workers == 1
     with pytest.raises(ValueError, match="greater than or equal to 1"):
         ServiceSettings(workers=0)
+
+
+def test_several_processes_on_a_sqlite_file_are_refused_before_any_starts() -> None:
+    settings = ServiceSettings(database_url="sqlite+aiosqlite:///var/x.db", workers=2)
+
+    def never(_settings: ServiceSettings) -> FastAPI:
+        raise AssertionError("no app is made")
+
+    with pytest.raises(SystemExit, match="PostgreSQL"):
+        serve(settings, never)
