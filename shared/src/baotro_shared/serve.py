@@ -7,6 +7,8 @@ connections on one of two processes, whose clients then waited two and a half ti
 long). Each process here binds the port itself with SO_REUSEPORT, and the kernel spreads new
 connections over the sockets by their addresses. The parent starts the processes, starts
 again one that dies, and stops them all on SIGINT or SIGTERM.
+
+Each response leaves in one write (`web.coalesced_http`), not uvicorn's two.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from baotro_shared.db import is_sqlite
 from baotro_shared.observability.logging import configure_logging
 from baotro_shared.observability.tracing import configure_tracing, instrument_clients
 from baotro_shared.settings import ServiceSettings
+from baotro_shared.web.coalesced_http import CoalescedHttpToolsProtocol
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -48,10 +51,10 @@ def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
         _supervise(settings, create_app)
         return
     _observe(settings)
-    _run(uvicorn.Server(_config(create_app(settings), settings)), sockets=None)
+    _run(uvicorn.Server(uvicorn_config(create_app(settings), settings)), sockets=None)
 
 
-def _config(app: FastAPI, settings: ServiceSettings) -> uvicorn.Config:
+def uvicorn_config(app: FastAPI, settings: ServiceSettings) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=settings.host,
@@ -59,6 +62,7 @@ def _config(app: FastAPI, settings: ServiceSettings) -> uvicorn.Config:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=10,
+        http=CoalescedHttpToolsProtocol,
     )
 
 
@@ -94,7 +98,7 @@ def _worker(settings: S, create_app: Callable[[S], FastAPI]) -> None:
     """One server process: its own socket, the app, uvicorn (SIGTERM: a graceful stop)."""
     _observe(settings)
     sock = reuse_port_socket(settings.host, settings.port)
-    _run(uvicorn.Server(_config(create_app(settings), settings)), sockets=[sock])
+    _run(uvicorn.Server(uvicorn_config(create_app(settings), settings)), sockets=[sock])
 
 
 def _supervise(settings: S, create_app: Callable[[S], FastAPI]) -> None:
