@@ -23,7 +23,13 @@ from baotro_shared.messaging.broker import (
     ensure_topics,
     total_messages,
 )
-from baotro_shared.messaging.consumer import EventConsumer, Handler, RedriveResult, RetryPolicy
+from baotro_shared.messaging.consumer import (
+    BatchHandler,
+    EventConsumer,
+    Handler,
+    RedriveResult,
+    RetryPolicy,
+)
 from baotro_shared.messaging.outbox import OutboxSignal, OutboxWriter
 from baotro_shared.messaging.relay import OutboxRelay
 from baotro_shared.messaging.replay import published_count, schedule_replay
@@ -46,6 +52,8 @@ class ServiceDefinition(Generic[U]):
     migrations: Path
     uow_class: Callable[..., U]
     handlers: Mapping[str, Handler[U]] = field(default_factory=dict)
+    batch_handlers: Mapping[str, BatchHandler[U]] = field(default_factory=dict)
+    """For some of `handlers`' types: several events at once (`EventConsumer`)."""
     on_start: Callable[[Callable[[], U]], Awaitable[object]] | None = None
     """Run once when the service starts, after the migrations, with the unit-of-work
     factory (e.g. tidying work a previous process left half done)."""
@@ -107,6 +115,7 @@ class ServiceRuntime(Generic[U]):
             ),
             poll_timeout_ms=s.consumer_poll_timeout_ms,
             batch_size=s.consumer_batch_size,
+            batch_handlers=self.definition.batch_handlers,
         )
 
     @property

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from baotro_reporting.adapters.orm import Base
 from baotro_reporting.entrypoints.api import router
-from baotro_reporting.entrypoints.consumers import HANDLERS
+from baotro_reporting.entrypoints.consumers import BATCH_HANDLERS, HANDLERS
 from baotro_reporting.entrypoints.portal import router as portal_router
 from baotro_reporting.entrypoints.portal import statement_page
 from baotro_reporting.entrypoints.public_api import router as public_router
@@ -40,6 +40,7 @@ def definition() -> ServiceDefinition[ReportingUnitOfWork]:
         migrations=MIGRATIONS,
         uow_class=ReportingUnitOfWork,
         handlers=HANDLERS,
+        batch_handlers=BATCH_HANDLERS,
     )
 
 

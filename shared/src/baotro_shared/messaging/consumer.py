@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import Link, SpanKind
 from pydantic import ValidationError
 from sqlalchemy import Executable, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,6 +34,8 @@ tracer = trace.get_tracer("baotro.messaging")
 
 U = TypeVar("U", bound=UnitOfWork)
 Handler = Callable[[U, Any, Envelope], Awaitable[None]]
+BatchHandler = Callable[[U, list[tuple[Any, Envelope]]], Awaitable[None]]
+"""Applies several events of one type at once, in their order (each new: claimed already)."""
 
 
 class PoisonMessageError(Exception):
@@ -84,9 +87,14 @@ class EventConsumer(Generic[U]):
         consumer_factory: Callable[[list[str]], AIOKafkaConsumer],
         poll_timeout_ms: int = 200,
         batch_size: int = 100,
+        batch_handlers: Mapping[str, BatchHandler[U]] | None = None,
     ) -> None:
         self.name = name
         self._handlers = dict(handlers)
+        self._batch_handlers = dict(batch_handlers or {})
+        unknown = set(self._batch_handlers) - set(self._handlers)
+        if unknown:
+            raise ValueError(f"batch handlers without a handler for one event: {sorted(unknown)}")
         self._uow_factory = uow_factory
         self._catalogue = catalogue
         self._tables = tables
@@ -97,6 +105,7 @@ class EventConsumer(Generic[U]):
         self._poll_timeout_ms = poll_timeout_ms
         self._batch_size = max(1, batch_size)
         self._claims: dict[str, Executable] = {}
+        self._claims_returning: dict[str, Executable] = {}
         self._stopping = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
 
@@ -184,9 +193,49 @@ class EventConsumer(Generic[U]):
     async def _handle_together(self, envelopes: list[Envelope]) -> list[bool]:
         outcomes: list[bool] = []
         async with self._uow_factory() as uow:
-            for envelope in envelopes:
-                outcomes.append(await self._apply(uow, envelope))
+            for event_type, same_type in itertools.groupby(envelopes, key=lambda e: e.type):
+                run = list(same_type)
+                batch_handler = self._batch_handlers.get(event_type)
+                if batch_handler is None or len(run) == 1:
+                    for envelope in run:
+                        outcomes.append(await self._apply(uow, envelope))
+                else:
+                    outcomes += await self._apply_run(uow, batch_handler, run)
             await uow.commit()
+        return outcomes
+
+    async def _apply_run(self, uow: U, handler: BatchHandler[U], run: list[Envelope]) -> list[bool]:
+        """Claim events of one type in one statement and give the new ones to `handler`
+        (not committed); an event twice in the run counts once."""
+        events = [self._data(envelope) for envelope in run]
+        claimed = await self._claim_many(uow.session, run)
+        outcomes: list[bool] = []
+        new: list[tuple[Any, Envelope]] = []
+        for data, envelope in zip(events, run, strict=True):
+            is_new = envelope.id in claimed
+            claimed.discard(envelope.id)
+            outcomes.append(is_new)
+            if is_new:
+                new.append((data, envelope))
+        if not new:
+            return outcomes
+        event_type = run[0].type
+        links = [
+            Link(context) for _, envelope in new if (context := _span_context(envelope)) is not None
+        ]
+        with tracer.start_as_current_span(
+            f"{event_type} process",
+            kind=SpanKind.CONSUMER,
+            links=links,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.destination.name": event_type,
+                "messaging.batch.message_count": len(new),
+                "messaging.consumer.group.name": self.name,
+            },
+        ):
+            await handler(uow, new)
+        log.debug("consumer.events.applied", consumer=self.name, type=event_type, events=len(new))
         return outcomes
 
     async def process(self, message: ConsumerRecord[bytes, bytes]) -> None:
@@ -261,10 +310,7 @@ class EventConsumer(Generic[U]):
                     "messaging.consumer.group.name": self.name,
                 },
             ):
-                try:
-                    data: EventData = self._catalogue.parse(envelope)
-                except (UnknownEventError, ValidationError) as exc:
-                    raise PoisonMessageError(f"payload does not match its contract: {exc}") from exc
+                data = self._data(envelope)
                 if not await self._claim(uow.session, envelope):
                     return False
                 await self._handlers[envelope.type](uow, data, envelope)
@@ -278,15 +324,37 @@ class EventConsumer(Generic[U]):
         finally:
             otel_context.detach(token)
 
-    async def _claim(self, session: AsyncSession, envelope: Envelope) -> bool:
-        values = {
+    def _data(self, envelope: Envelope) -> EventData:
+        try:
+            return self._catalogue.parse(envelope)
+        except (UnknownEventError, ValidationError) as exc:
+            raise PoisonMessageError(f"payload does not match its contract: {exc}") from exc
+
+    def _inbox_row(self, envelope: Envelope, at: datetime) -> dict[str, Any]:
+        return {
             "consumer": self.name,
             "event_id": envelope.id,
             "event_type": envelope.type,
-            "processed_at": datetime.now(UTC),
+            "processed_at": at,
         }
+
+    async def _claim(self, session: AsyncSession, envelope: Envelope) -> bool:
+        values = self._inbox_row(envelope, datetime.now(UTC))
         result = await session.execute(self._claim_statement(session.bind.dialect.name), values)
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def _claim_many(self, session: AsyncSession, envelopes: list[Envelope]) -> set[str]:
+        """Claim `envelopes` in one statement; the ids of those not claimed before."""
+        now = datetime.now(UTC)
+        rows = [self._inbox_row(envelope, now) for envelope in envelopes]
+        statement = self._claims_returning.get(session.bind.dialect.name)
+        if statement is None:
+            statement = self._claim_statement(session.bind.dialect.name).returning(  # type: ignore[attr-defined]
+                self._tables.inbox.c.event_id
+            )
+            self._claims_returning[session.bind.dialect.name] = statement
+        result = await session.execute(statement, rows)
+        return set(result.scalars())
 
     def _claim_statement(self, dialect: str) -> Executable:
         """INSERT … ON CONFLICT DO NOTHING into the inbox, built once (compiled once)."""
@@ -399,6 +467,17 @@ class EventConsumer(Generic[U]):
                 )
             ).all()
         return len(rows)
+
+
+def _span_context(envelope: Envelope) -> trace.SpanContext | None:
+    """The span that published `envelope`, when it carries one."""
+    if not envelope.traceparent:
+        return None
+    carrier = {"traceparent": envelope.traceparent}
+    if envelope.tracestate:
+        carrier["tracestate"] = envelope.tracestate
+    context = trace.get_current_span(propagate.extract(carrier)).get_span_context()
+    return context if context.is_valid else None
 
 
 def _event_id_of(raw: bytes) -> str | None:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.pool import StaticPool
 
 from baotro_shared.events.catalogue import load_contracts
-from baotro_shared.events.contracts.registry import CaseOpened
+from baotro_shared.events.contracts.registry import CaseClosed, CaseOpened
 from baotro_shared.events.envelope import Envelope
 from baotro_shared.messaging.consumer import EventConsumer, PoisonMessageError, RetryPolicy
 from baotro_shared.messaging.outbox import OutboxWriter
@@ -294,7 +294,14 @@ class SelectiveHandler:
             raise RuntimeError(f"cannot apply case {data.case_id}")
 
 
-def _batch_consumer(rig: Rig, handler: SelectiveHandler, commits: list[int]) -> Any:
+def _batch_consumer(
+    rig: Rig,
+    handler: SelectiveHandler,
+    commits: list[int],
+    *,
+    batch_handlers: dict[str, Any] | None = None,
+    handlers: dict[str, Any] | None = None,
+) -> Any:
     class CountingUnitOfWork(UnitOfWork):
         async def commit(self) -> None:
             await super().commit()
@@ -303,7 +310,7 @@ def _batch_consumer(rig: Rig, handler: SelectiveHandler, commits: list[int]) -> 
     outbox = OutboxWriter(rig.tables, CATALOGUE, "/baotro/tests")
     return EventConsumer(
         name=CONSUMER,
-        handlers={"case.opened": handler},
+        handlers={"case.opened": handler, **(handlers or {})},
         uow_factory=lambda: CountingUnitOfWork(rig.sessions, outbox),
         catalogue=CATALOGUE,
         tables=rig.tables,
@@ -311,6 +318,7 @@ def _batch_consumer(rig: Rig, handler: SelectiveHandler, commits: list[int]) -> 
         metrics=build_metrics(),
         retry=NO_WAIT,
         consumer_factory=lambda topics: None,
+        batch_handlers=batch_handlers,
     )
 
 
@@ -374,3 +382,115 @@ async def test_a_poison_message_in_a_batch_is_dead_lettered_alone(rig: Rig) -> N
     [dead] = await rig.rows("dead_letters")
     assert dead["offset"] == 1
     assert dead["attempts"] == 1
+
+
+@dataclass
+class RunHandler:
+    """Applies runs of events at once, writing down each run; fails when `fail` is set."""
+
+    runs: list[list[str]] = field(default_factory=list)
+    fail: bool = False
+
+    async def __call__(self, uow: UnitOfWork, events: list[tuple[CaseOpened, Envelope]]) -> None:
+        if self.fail:
+            raise RuntimeError("cannot apply these cases")
+        self.runs.append([envelope.id for _, envelope in events])
+
+
+def _ids(raws: list[bytes]) -> list[str]:
+    return [Envelope.from_json_bytes(raw).id for raw in raws]
+
+
+async def test_a_run_of_one_type_goes_to_its_batch_handler_at_once(rig: Rig) -> None:
+    commits: list[int] = []
+    single, runs = SelectiveHandler(), RunHandler()
+    consumer = _batch_consumer(rig, single, commits, batch_handlers={"case.opened": runs})
+    raws = [_wire(_case_opened()) for _ in range(5)]
+
+    await consumer.process_batch([_record(raw, offset=i) for i, raw in enumerate(raws)])
+
+    assert runs.runs == [_ids(raws)]
+    assert single.calls == 0
+    assert len(commits) == 1
+    assert await _inbox_ids(rig) == set(_ids(raws))
+
+
+async def test_the_batch_handler_gets_only_events_not_applied_before(rig: Rig) -> None:
+    single, runs = SelectiveHandler(), RunHandler()
+    consumer = _batch_consumer(rig, single, [], batch_handlers={"case.opened": runs})
+    old, new, twice = (_wire(_case_opened()) for _ in range(3))
+    assert await consumer.handle(Envelope.from_json_bytes(old))
+
+    batch = [old, new, twice, twice, old]
+    await consumer.process_batch([_record(raw, offset=i) for i, raw in enumerate(batch)])
+
+    assert runs.runs == [_ids([new, twice])]
+    assert single.calls == 1  # `old`, alone
+    assert len(await rig.rows("inbox")) == 3
+
+
+async def test_other_types_between_runs_keep_the_order_of_the_partition(rig: Rig) -> None:
+    order: list[str] = []
+
+    class Runs(RunHandler):
+        async def __call__(
+            self, uow: UnitOfWork, events: list[tuple[CaseOpened, Envelope]]
+        ) -> None:
+            order.append(f"opened x{len(events)}")
+
+    async def closed(uow: UnitOfWork, data: Any, envelope: Envelope) -> None:
+        order.append("closed")
+
+    consumer = _batch_consumer(
+        rig,
+        SelectiveHandler(),
+        [],
+        batch_handlers={"case.opened": Runs()},
+        handlers={"case.closed": closed},
+    )
+    case = _case_opened()
+    closing = CATALOGUE.envelope(
+        CaseClosed(
+            case_id=case.case_id,
+            commune_code=case.commune_code,
+            groups=case.groups,
+            closed_at=datetime(2025, 8, 1, tzinfo=UTC),
+            reason_code="adopted",
+        ),
+        source="/baotro/registry",
+    ).to_json_bytes()
+    batch = [
+        _wire(case),
+        _wire(_case_opened()),
+        closing,
+        _wire(_case_opened()),
+        _wire(_case_opened()),
+    ]
+
+    await consumer.process_batch([_record(raw, offset=i) for i, raw in enumerate(batch)])
+
+    assert order == ["opened x2", "closed", "opened x2"]
+    assert len(await rig.rows("inbox")) == 5
+
+
+async def test_a_failing_batch_handler_leaves_its_events_to_the_handler_one_by_one(
+    rig: Rig,
+) -> None:
+    bad = _case_opened()
+    single = SelectiveHandler(refuse={bad.case_id})
+    consumer = _batch_consumer(
+        rig, single, [], batch_handlers={"case.opened": RunHandler(fail=True)}
+    )
+    good = [_wire(_case_opened()) for _ in range(3)]
+
+    batch = [*good, _wire(bad)]
+    await consumer.process_batch([_record(raw, offset=i) for i, raw in enumerate(batch)])
+
+    assert await _inbox_ids(rig) == set(_ids(good))
+    [dead] = await rig.rows("dead_letters")
+    assert dead["offset"] == 3
+
+
+def test_a_batch_handler_needs_a_handler_for_one_event(rig: Rig) -> None:
+    with pytest.raises(ValueError, match=r"case\.closed"):
+        _batch_consumer(rig, SelectiveHandler(), [], batch_handlers={"case.closed": RunHandler()})

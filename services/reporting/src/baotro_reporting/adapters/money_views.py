@@ -1,4 +1,4 @@
-"""Writes of the money read models and of the public statement lines, one event at a time.
+"""Writes of the money read models and of the public statement lines (gifts also several at once).
 
 Every apply is idempotent on its own (a row that exists is left alone), besides the inbox.
 Topics are not ordered with one another: a reversal may arrive before its donation, so the
@@ -8,9 +8,10 @@ lines are written to come out the same whichever arrives first.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from baotro_reporting.adapters.orm import (
@@ -51,65 +52,63 @@ class MoneyViewRepository:
         return row is not None
 
     async def apply_donation(self, event: DonationReceived) -> None:
-        if await self._exists(DonationView, event.donation_id):
+        await self.apply_donations([event])
+
+    async def apply_donations(self, events: Sequence[DonationReceived]) -> None:
+        """Gifts, counted in the receipts and written as public statement lines: those not
+        applied yet (one query), one insert per table, and the reversal lines that came first
+        taking their donor's public name (one query; an update for each found)."""
+        new: dict[uuid.UUID, DonationReceived] = {}
+        for event in events:
+            new.setdefault(event.donation_id, event)
+        if not new:
             return
-        name = statement.public_name(event.donor_display_name, anonymous=event.anonymous)
-        self._session.add(
-            DonationView(
-                donation_id=event.donation_id,
-                fund_code=event.fund_code,
-                amount=event.amount,
-                received_on=event.received_on,
-                recorded_at=event.recorded_at,
-                channel=event.channel,
-                donor_kind=event.donor_kind,
-                donor_id=event.donor_id,
-                target_kind=event.target_kind,
-                target_id=event.target_id,
-                campaign_id=event.campaign_id,
-                pledge_id=event.pledge_id,
-                restricted=event.restricted,
-                public_name=name,
-            )
+        applied = await self._session.scalars(
+            select(DonationView.donation_id).where(DonationView.donation_id.in_(list(new)))
         )
-        # a bank memo usually carries the sender's name: an anonymous gift shows none
-        memo = "" if event.anonymous else statement.public_memo(event.public_memo)
-        purpose_ref = event.target_id
-        if event.campaign_id is not None and event.target_kind in ("campaign", "pledge"):
-            purpose_ref = str(event.campaign_id)
-        self._session.add(
-            StatementLineRow(
-                line_key=f"donation:{event.donation_id}",
-                kind=LineKind.DONATION,
-                fund_code=event.fund_code,
-                line_date=event.received_on,
-                recorded_at=event.recorded_at,
-                amount=event.amount,
-                name=name,
-                purpose_kind=event.target_kind,
-                purpose_ref=purpose_ref,
-                memo=memo,
-                search_text=statement.search_text(name, memo),
-                donation_id=event.donation_id,
-            )
-        )
-        # reversal lines that arrived first take the donor's public name now
+        for donation_id in applied:
+            del new[donation_id]
+        if not new:
+            return
+        names = {
+            donation_id: statement.public_name(event.donor_display_name, anonymous=event.anonymous)
+            for donation_id, event in new.items()
+        }
         await self._session.execute(
-            update(StatementLineRow)
+            insert(DonationView),
+            [_donation_view(event, names[donation_id]) for donation_id, event in new.items()],
+        )
+        await self._session.execute(
+            insert(StatementLineRow),
+            [_donation_line(event, names[donation_id]) for donation_id, event in new.items()],
+        )
+        waiting = await self._session.scalars(
+            select(StatementLineRow.donation_id)
             .where(
-                StatementLineRow.donation_id == event.donation_id,
+                StatementLineRow.donation_id.in_(list(new)),
                 StatementLineRow.kind == LineKind.REVERSAL,
             )
-            .values(
-                name=name,
-                fund_code=event.fund_code,
-                search_text=statement.search_text(name, REVERSAL_MEMO),
-            )
-            # no objects of the session to bring up to date (reversal lines are not read
-            # back): evaluating the criteria on every object it holds grew with the batch
-            .execution_options(synchronize_session=False)
+            .distinct()
         )
-        await self._session.flush()
+        for reversed_id in list(waiting):
+            if reversed_id is None:
+                continue
+            name = names[reversed_id]
+            await self._session.execute(
+                update(StatementLineRow)
+                .where(
+                    StatementLineRow.donation_id == reversed_id,
+                    StatementLineRow.kind == LineKind.REVERSAL,
+                )
+                .values(
+                    name=name,
+                    fund_code=new[reversed_id].fund_code,
+                    search_text=statement.search_text(name, REVERSAL_MEMO),
+                )
+                # no objects of the session to bring up to date (reversal lines are not read
+                # back): evaluating the criteria on every object it holds grew with the batch
+                .execution_options(synchronize_session=False)
+            )
 
     async def apply_reversal(self, event: DonationReversed) -> None:
         if await self._exists(ReversalView, event.reversal_id):
@@ -300,3 +299,45 @@ def _withdrawn_placeholder(appeal_id: uuid.UUID, withdrawn_at: datetime) -> Appe
         published_at=withdrawn_at,
         withdrawn_at=withdrawn_at,
     )
+
+
+def _donation_view(event: DonationReceived, name: str) -> dict[str, object]:
+    return {
+        "donation_id": event.donation_id,
+        "fund_code": event.fund_code,
+        "amount": event.amount,
+        "received_on": event.received_on,
+        "recorded_at": event.recorded_at,
+        "channel": event.channel,
+        "donor_kind": event.donor_kind,
+        "donor_id": event.donor_id,
+        "target_kind": event.target_kind,
+        "target_id": event.target_id,
+        "campaign_id": event.campaign_id,
+        "pledge_id": event.pledge_id,
+        "restricted": event.restricted,
+        "public_name": name,
+    }
+
+
+def _donation_line(event: DonationReceived, name: str) -> dict[str, object]:
+    """A gift's public statement line: a bank memo usually carries the sender's name, so an
+    anonymous gift shows none."""
+    memo = "" if event.anonymous else statement.public_memo(event.public_memo)
+    purpose_ref = event.target_id
+    if event.campaign_id is not None and event.target_kind in ("campaign", "pledge"):
+        purpose_ref = str(event.campaign_id)
+    return {
+        "line_key": f"donation:{event.donation_id}",
+        "kind": LineKind.DONATION,
+        "fund_code": event.fund_code,
+        "line_date": event.received_on,
+        "recorded_at": event.recorded_at,
+        "amount": event.amount,
+        "name": name,
+        "purpose_kind": event.target_kind,
+        "purpose_ref": purpose_ref,
+        "memo": memo,
+        "search_text": statement.search_text(name, memo),
+        "donation_id": event.donation_id,
+    }

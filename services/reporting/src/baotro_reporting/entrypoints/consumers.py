@@ -1,4 +1,4 @@
-"""The topics reporting consumes and the projection handling each."""
+"""The topics reporting consumes and the projection handling each (some also in runs)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from baotro_reporting.service_layer import projections as p
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
-from baotro_shared.messaging.consumer import Handler
+from baotro_shared.messaging.consumer import BatchHandler, Handler
 
 HANDLERS: Mapping[str, Handler[ReportingUnitOfWork]] = {
     "case.opened": p.on_case_opened,
@@ -21,3 +21,8 @@ HANDLERS: Mapping[str, Handler[ReportingUnitOfWork]] = {
     "appeal.withdrawn": p.on_appeal_withdrawn,
     "payment_code.issued": p.on_payment_code_issued,
 }
+
+BATCH_HANDLERS: Mapping[str, BatchHandler[ReportingUnitOfWork]] = {
+    "donation.received": p.on_donations_received,
+}
+"""Types that come in long runs (a replay: one gift per statement line), applied at once."""

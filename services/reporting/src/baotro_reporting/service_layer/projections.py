@@ -45,6 +45,13 @@ async def on_donation_received(
     await uow.money_views.apply_donation(event)
 
 
+async def on_donations_received(
+    uow: ReportingUnitOfWork, events: list[tuple[DonationReceived, Envelope]]
+) -> None:
+    """Gifts in a row (a replay of the statement): as `on_donation_received`, at once."""
+    await uow.money_views.apply_donations([event for event, _ in events])
+
+
 async def on_donation_reversed(
     uow: ReportingUnitOfWork, event: DonationReversed, _envelope: Envelope
 ) -> None:

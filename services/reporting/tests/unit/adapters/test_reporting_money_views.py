@@ -286,3 +286,33 @@ async def test_campaign_progress_counts_pledged_gifts(uow_factory: UowFactory) -
     assert pledges == {pledge.pledge_id: 2_500_000}
     line = (await search(uow_factory)).lines[0]
     assert line.purpose == "Ủng hộ theo đăng ký của đơn vị: Một ngày lương vì trẻ em 2026"
+
+
+async def test_gifts_applied_at_once_read_as_applied_one_by_one(
+    uow_factory: UowFactory,
+) -> None:
+    """A run of gifts (a replay) gives the lines and totals of the same gifts one by one:
+    one applied before, one twice in the run, one whose reversal came first, one anonymous."""
+    before = gift(100_000, donor_display_name="Trần Thị Mai")
+    waited = gift(300_000, donor_display_name="Phạm Thị Lan", public_memo="ung ho tre em")
+    hidden = gift(50_000, donor_display_name="Võ Văn Tú", anonymous=True, public_memo="Võ Văn Tú")
+    named = gift(200_000, donor_display_name="Lê Văn Hùng", public_memo="MBVCB.123 ung ho")
+    await apply(uow_factory, before, reversal(waited, 300_000))
+
+    async with uow_factory() as uow:
+        await p.on_donations_received(
+            uow,
+            [(event, None) for event in (before, waited, hidden, named, named)],  # type: ignore[misc]
+        )
+        await uow.commit()
+
+    lines = (await search(uow_factory)).lines
+    assert sorted((ln.kind, ln.amount, ln.name, ln.memo) for ln in lines) == [
+        ("donation", 50_000, ANONYMOUS, ""),
+        ("donation", 100_000, "Trần Thị Mai", ""),
+        ("donation", 200_000, "Lê Văn Hùng", "MBVCB.123 ung ho"),
+        ("donation", 300_000, "Phạm Thị Lan", "ung ho tre em"),
+        ("reversal", -300_000, "Phạm Thị Lan", "Hoàn trả / điều chỉnh giảm khoản ủng hộ"),
+    ]
+    assert (await search(uow_factory, text="pham thi lan")).total == 2  # the reversal too
+    assert await received(uow_factory) == 350_000
