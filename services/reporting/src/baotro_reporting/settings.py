@@ -38,6 +38,10 @@ class ReportingSettings(ServiceSettings):
     general_memo: str = Field("UNG HO QUY BTTE THANH HOA", max_length=25)
     """The memo of the general VietQR code on /ung-ho (25 ASCII characters at most)."""
     statement_page_size: int = Field(20, ge=1, le=100)
+    consumer_batch_size: int = Field(500, ge=1)
+    """Events applied in one transaction: a replay of the statement sends gifts by the
+    thousand, applied at once (`entrypoints.consumers.BATCH_HANDLERS`); 500 replayed about 1.4×
+    as fast as 100 (fewer commits)."""
     portal_figures_ttl_s: float = Field(30.0, ge=0)
     """How old the home page's totals and campaign progress may be (0: computed each time)."""
     statement_cache_ttl_s: float = Field(30.0, ge=0)
