@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
-from baotro_reporting.adapters.orm import NewsPost
 from baotro_reporting.domain.statement import StatementQueryError
 from baotro_reporting.entrypoints.statement_csv import csv_response
 from baotro_reporting.entrypoints.statement_params import statement_form
@@ -19,6 +18,7 @@ from baotro_reporting.entrypoints.statement_search import (
     page_json,
     statement_reader,
 )
+from baotro_reporting.service_layer.news import NewsRefusedError, publish_news
 from baotro_reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from baotro_reporting.settings import ReportingSettings
 from baotro_shared.runtime import ServiceRuntime
@@ -120,16 +120,16 @@ class NewsPublic(BaseModel):
 @router.post("/news", response_model=NewsPublic, status_code=status.HTTP_201_CREATED, tags=["news"])
 async def create_news(body: NewsCreate, runtime: Runtime, editor: Editor) -> NewsPublic:
     """Đăng tin hoạt động lên trang chủ cổng thông tin (quản trị Quỹ)."""
-    post = NewsPost(
-        id=uuid.uuid4(),
-        title=body.title.strip(),
-        body=body.body.strip(),
-        author=editor.sub,
-        published_at=body.published_at or datetime.now(UTC),
-    )
-    async with runtime.uow() as uow:
-        await uow.records.add_news(post)
-        await uow.commit()
+    try:
+        post = await publish_news(
+            runtime.uow(),
+            title=body.title,
+            body=body.body,
+            author=editor.sub,
+            published_at=body.published_at,
+        )
+    except NewsRefusedError as exc:
+        raise ProblemError(422, exc.message) from exc
     return NewsPublic(id=post.id, title=post.title, body=post.body, published_at=post.published_at)
 
 

@@ -184,3 +184,20 @@ async def test_news_are_written_by_a_fund_admin_and_shown_on_the_home_page(
     assert (refused.status_code, anonymous.status_code, created.status_code) == (403, 401, 201)
     assert "Trao 50 suất học bổng" in (await client.get("/")).text
     assert [n["title"] for n in (await client.get("/v1/news")).json()] == [news["title"]]
+
+
+async def test_a_news_post_of_blanks_is_refused_in_vietnamese_and_nothing_is_published(
+    client: httpx.AsyncClient, headers: Headers
+) -> None:
+    blank_title = {"title": "   ", "body": "Nội dung"}
+    blank_body = {"title": "Tin mới", "body": " \n "}
+
+    refused = [
+        await client.post("/v1/news", json=post, headers=headers("fund_admin"))
+        for post in (blank_title, blank_body)
+    ]
+
+    assert [r.status_code for r in refused] == [422, 422]
+    assert refused[0].json()["detail"] == "Tiêu đề tin không được để trống."
+    assert refused[1].json()["detail"] == "Nội dung tin không được để trống."
+    assert (await client.get("/v1/news")).json() == []
