@@ -7,11 +7,12 @@ wrappers, an exit stack): together about a third of the CPU of a public statemen
 served from memory (profiled on the portal: 1,000,000 lines, 50 clients).
 
 `DirectRoutes` wraps the whole app and calls the endpoint of an exact path itself, timing it
-in the service's latency histogram under the route's path. It answers only what succeeds:
-when the endpoint raises (a `ProblemError` for a rejected search, or any failure), the
-request goes on to the app, whose route answers it the documented way (problem+json, error
-logs). The route stays declared as usual, for OpenAPI and for those requests. Services turn
-it on only for pages that get no server span (`create_service_app`).
+in the service's latency histogram under the route's path. A `ProblemError` the endpoint
+raises (a rejected search) is answered as the app answers it (problem+json). On any other
+failure the request goes on to the app, whose route runs it again and answers the
+documented way, with its error logs and metrics (the endpoint runs twice, on failures only).
+The route stays declared as usual, for OpenAPI and for those requests. Services turn it on
+only for pages that get no server span (`create_service_app`).
 
 An endpoint given here takes the `Request` alone and reads what it needs from it (no
 dependencies are solved).
@@ -26,6 +27,8 @@ from prometheus_client import Histogram
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from baotro_shared.web.problems import ProblemError, problem_error_response
 
 DirectEndpoint = Callable[[Request], Awaitable[Response]]
 
@@ -48,8 +51,11 @@ class DirectRoutes:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        request = Request(scope, receive)
         try:
-            response = await endpoint(Request(scope, receive))
+            response: Response = await endpoint(request)
+        except ProblemError as exc:
+            response = problem_error_response(request, exc)
         except Exception:  # the route answers it, as documented (and logs a failure)
             await self.app(scope, receive, send)
             return

@@ -85,6 +85,19 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def problem_error_response(request: Request, exc: ProblemError) -> JSONResponse:
+    """The problem+json answer to a `ProblemError`."""
+    return problem_response(
+        request,
+        exc.status,
+        exc.detail,
+        slug=exc.slug,
+        title=exc.title,
+        errors=exc.errors,
+        headers=exc.headers,
+    )
+
+
 _LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
 
 
@@ -101,15 +114,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
-        return problem_response(
-            request,
-            exc.status,
-            exc.detail,
-            slug=exc.slug,
-            title=exc.title,
-            errors=exc.errors,
-            headers=exc.headers,
-        )
+        return problem_error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

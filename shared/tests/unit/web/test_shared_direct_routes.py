@@ -1,5 +1,5 @@
-"""Busy GET routes answered ahead of the app's middlewares and routing; everything else,
-and every request the endpoint fails, left to the app."""
+"""Busy GET routes answered ahead of the app's middlewares and routing (a rejected request
+too, as a problem); everything else, and every request the endpoint fails, left to the app."""
 
 from __future__ import annotations
 
@@ -67,14 +67,19 @@ async def test_a_direct_get_is_answered_without_the_router_and_timed_by_its_rout
     assert _count(registry, "200") == 1
 
 
-async def test_a_rejected_request_is_answered_by_the_route_as_a_problem() -> None:
+async def test_a_rejected_request_is_answered_directly_as_the_app_answers_a_problem() -> None:
     response, registry = await _search("bad")
+    assert routed == [False]  # run once, not again by the route
+    async with _client(_app(CollectorRegistry())) as client:
+        by_the_route = await client.post("/search", params={"q": "bad"})  # POST: the app's
 
+    assert routed == [False, True]
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert "Từ khóa không hợp lệ." in response.text
-    assert routed == [False, True]  # tried directly, then answered by the route
+    assert response.json()["detail"] == "Từ khóa không hợp lệ."
+    assert response.json()["instance"] == "/search"
     assert _count(registry, "422") == 1
+    assert response.json() == by_the_route.json()
 
 
 async def test_a_failure_goes_to_the_app_whose_error_handling_answers_it() -> None:
