@@ -57,13 +57,16 @@ of the same beginning, up to this many bytes (the least recently used go first).
 
 @dataclass(frozen=True)
 class Found:
-    """The first `window` lines a search finds, newest first: their ids, order keys and
-    places (the index holding each and its rank there)."""
+    """The first `window` lines a search finds, newest first: their order keys and places
+    (the index holding each and its rank there)."""
 
-    ids: list[int]
     keys: list[tuple[int, int, int]]
     """(day ordinal, time recorded in µs, id): larger is newer."""
     places: list[tuple[StatementIndex, int]]
+
+    @property
+    def ids(self) -> list[int]:
+        return [key[2] for key in self.keys]
 
 
 @dataclass(frozen=True)
@@ -143,13 +146,13 @@ class StatementIndex:
     def find(self, query: StatementQuery, window: int) -> Found:
         """The first `window` lines of `query`, as `statement_sql.postgres_page` orders them."""
         if window <= 0:
-            return Found([], [], [])
+            return Found([], [])
         ranks = self._find(query, window)
         ids: list[int] = self.ids[ranks].tolist()
         days: list[int] = self.days[ranks].tolist()
         stamps: list[int] = self.stamps[ranks].tolist()
         keys = list(zip(days, stamps, ids, strict=True))
-        return Found(ids, keys, [(self, rank) for rank in ranks.tolist()])
+        return Found(keys, [(self, rank) for rank in ranks.tolist()])
 
     def _find(self, query: StatementQuery, window: int) -> Ranks:
         nothing = np.empty(0, dtype=np.int32)

@@ -82,24 +82,20 @@ def merge(older: Found, newer: Found, window: int) -> Found:
     ]
     both.sort(key=lambda found: found[0], reverse=True)
     kept = both[:window]
-    return Found([k[2] for k, _ in kept], [k for k, _ in kept], [p for _, p in kept])
+    return Found([k for k, _ in kept], [p for _, p in kept])
 
 
 def page_lines(
     places: list[tuple[StatementIndex, int]], names: PurposeLabels
 ) -> list[StatementLine]:
-    """The lines at `places` as the public sees them, in that order: each index gathers its
-    own lines at once (the big one and the one of lines added since, merged by date)."""
-    by_index: dict[int, tuple[StatementIndex, list[int], list[int]]] = {}
-    for position, (index, rank) in enumerate(places):
-        _, positions, ranks = by_index.setdefault(id(index), (index, [], []))
-        positions.append(position)
-        ranks.append(rank)
-    shown: list[StatementLine | None] = [None] * len(places)
-    for index, positions, ranks in by_index.values():
-        for position, line in zip(positions, index.lines(ranks, names), strict=True):
-            shown[position] = line
-    return [line for line in shown if line is not None]
+    """The lines at `places` as the public sees them, in that order: each index (the big one,
+    the one of lines added since) reads its own lines at once."""
+    shown: dict[int, StatementLine] = {}
+    for index in {index for index, _ in places}:
+        positions = [at for at, (owner, _) in enumerate(places) if owner is index]
+        lines = index.lines([places[at][1] for at in positions], names)
+        shown.update(zip(positions, lines, strict=True))
+    return [shown[at] for at in range(len(places))]
 
 
 def release_freed_memory() -> None:
@@ -184,7 +180,7 @@ class IndexedStatementReader:
         names = self._names
         shown = found.places[query.offset : query.offset + query.size]
         lines = page_lines(shown, names)
-        total = len(found.ids)
+        total = len(found.keys)
         return StatementPage(
             lines=lines,
             page=query.page,

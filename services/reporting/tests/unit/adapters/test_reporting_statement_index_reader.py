@@ -114,8 +114,8 @@ async def test_a_failed_build_is_tried_again_later() -> None:
 
 def test_two_searches_merge_newest_first_cut_to_the_window() -> None:
     main, added = build_index([]), build_index([])
-    older = Found([3, 1], [(5, 0, 3), (4, 0, 1)], [(main, 0), (main, 1)])
-    newer = Found([9, 8], [(6, 0, 9), (4, 0, 8)], [(added, 0), (added, 1)])
+    older = Found([(5, 0, 3), (4, 0, 1)], [(main, 0), (main, 1)])
+    newer = Found([(6, 0, 9), (4, 0, 8)], [(added, 0), (added, 1)])
 
     merged = merge(older, newer, 3)
 
