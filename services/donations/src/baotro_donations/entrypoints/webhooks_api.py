@@ -25,9 +25,8 @@ from baotro_donations.domain.bank_webhooks import (
     verify_sepay,
 )
 from baotro_donations.entrypoints.dependencies import problem_of
-from baotro_donations.service_layer.bank_feed_handlers import (
-    BankFeedRefusedError,
-    UowFactory,
+from baotro_donations.service_layer.bank_feed_handlers import BankFeedRefusedError, UowFactory
+from baotro_donations.service_layer.bank_webhook_handlers import (
     ingest_webhook_line,
     keep_rejected_input,
 )

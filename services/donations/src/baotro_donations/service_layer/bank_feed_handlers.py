@@ -1,7 +1,7 @@
-"""Bank feeds: statements and webhooks into one table of bank transactions, deduplicated,
-understood (`bank_memo`), matched (`matching`) and — when the match is certain — recorded as
-donations through `record_new_donations_in` (ledger, receipt, `donation.received`) in the
-same transaction as the bank transaction itself.
+"""Bank feeds: statements into one table of bank transactions (webhooks too, through
+`bank_webhook_handlers`), deduplicated, understood (`bank_memo`), matched (`matching`) and —
+when the match is certain — recorded as donations through `record_new_donations_in` (ledger,
+receipt, `donation.received`) in the same transaction as the bank transaction itself.
 
 A statement is processed in batches, one transaction each, holding the bank account's lock:
 a line is never half-applied (its transaction row, its keys and its donation commit
@@ -24,14 +24,14 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import structlog
 
 from baotro_donations.adapters.orm_bank_feeds import StatementImportRecord
 from baotro_donations.adapters.statement_readers import read_statement
 from baotro_donations.domain import bank_dedupe
-from baotro_donations.domain.bank_dedupe import KeyedLine, LineKeys
+from baotro_donations.domain.bank_dedupe import LineKeys
 from baotro_donations.domain.bank_statement import (
     RejectedLine,
     StatementError,
@@ -47,9 +47,7 @@ from baotro_donations.service_layer.bank_line_reading import (
     Understood,
     assembled,
     digits,
-    keyed_line,
     line_view,
-    read_line,
     sent_line,
     understand_lines,
 )
@@ -104,13 +102,6 @@ class ImportSummary:
     def add(self, counts: dict[str, int]) -> None:
         for name, value in counts.items():
             setattr(self, name, getattr(self, name) + value)
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    transaction_id: uuid.UUID
-    duplicate: bool
-    status: str
 
 
 # -- accounts ------------------------------------------------------------------------------
@@ -584,107 +575,3 @@ async def import_progress(new_uow: UowFactory, import_id: uuid.UUID) -> ImportSu
         done_lines=record.done_lines,
         message=record.message,
     )
-
-
-# -- webhooks ------------------------------------------------------------------------------
-
-
-async def ingest_webhook_line(
-    new_uow: UowFactory,
-    line: StatementLine,
-    *,
-    settings: DonationsSettings,
-    account: str,
-    source: Literal["sepay", "casso"],
-    source_id: str,
-    actor: str,
-) -> IngestResult:
-    """One transfer notified by a bank-feed service: idempotent on (source, source_id); the
-    statement copy of the same transfer (imported before or after) is the same transaction."""
-    fund, bank = resolve_account(settings, account)
-    prefixes = [f.payment_code_prefix for f in settings.funds]
-    item = read_line(line)
-    keyed = keyed_line(f"{fund.code}/{bank.key}", item)
-    keys = bank_dedupe.webhook_keys(keyed, source=source, source_id=source_id)
-    async with new_uow() as uow:
-        await uow.bank_feeds.lock_account(fund.code, bank.key)
-        known = await uow.bank_feeds.known_keys(keys.lookup)
-        existing = next((known[k] for k in keys.lookup if k in known), None)
-        fingerprint = None
-        if existing is None and not any(k.startswith("ref:") for k in keys.lookup):
-            existing, fingerprint = await _by_fingerprint(uow, keyed, source)
-        if existing is not None:
-            await uow.bank_feeds.add_keys(dict.fromkeys(keys.register, existing))
-            record = await uow.bank_feeds.transaction(existing)
-            await uow.commit()
-            uow.bank_feeds.detach_all()
-            return IngestResult(existing, True, record.status if record else "unknown")
-        rules = await load_rules(
-            uow, fund, line.booked_on, line.booked_on, payer_name=item.facts.payer_name
-        )
-        index = await match_index(uow, [line_view(item, prefixes)], rules)
-        view = line_view(item, prefixes)
-        match = match_line(view, index.on(view))
-        thresholds = Thresholds(settings.match_automatic, settings.match_suggest)
-        tx_id = uuid.uuid4()
-        row = transaction_row(
-            tx_id,
-            item,
-            match,
-            thresholds.status(match),
-            fund=fund,
-            bank=bank,
-            source=source,
-            source_id=source_id,
-            import_id=None,
-            now=datetime.now(UTC),
-        )
-        await post_matched(uow, [row], {tx_id: item}, fund=fund, actor=actor)
-        await uow.bank_feeds.add_transactions([row])
-        new_keys = dict.fromkeys(keys.register, tx_id)
-        if fingerprint is not None:
-            new_keys[fingerprint] = tx_id
-        await uow.bank_feeds.add_new_keys(new_keys)
-        await uow.commit()
-    log.info(
-        "donations.webhook.ingested", source=source, transaction_id=str(tx_id), status=row["status"]
-    )
-    return IngestResult(tx_id, False, row["status"])
-
-
-async def _by_fingerprint(
-    uow: DonationsUnitOfWork, keyed: KeyedLine, source: str
-) -> tuple[uuid.UUID | None, str | None]:
-    """Without a bank reference: the n-th transfer with this fingerprint notified by
-    `source` is the n-th one of the statement. Returns (the transaction it duplicates, None)
-    or (None, the fingerprint key to register)."""
-    base = bank_dedupe.fingerprint_base(
-        keyed.account, keyed.booked_on, keyed.direction, keyed.amount, keyed.memo
-    )
-    occurrence = 1
-    while True:
-        key = bank_dedupe.fingerprint_key(base, occurrence)
-        found = (await uow.bank_feeds.known_keys([key])).get(key)
-        if found is None:
-            return None, key
-        if not await uow.bank_feeds.has_key_kind(found, f"src:{source}"):
-            return found, None
-        occurrence += 1
-
-
-async def keep_rejected_input(
-    new_uow: UowFactory,
-    *,
-    kind: str,
-    reason: str,
-    raw: bytes,
-    headers: dict[str, str] | None = None,
-) -> uuid.UUID:
-    """Keep an input refused as a whole, byte for byte, for inspection."""
-    async with new_uow() as uow:
-        kept = await uow.bank_feeds.keep_rejected(
-            kind=kind, reason=reason, raw=raw, headers=headers
-        )
-        await uow.commit()
-    log.info("donations.input.rejected", kind=kind, rejected_id=str(kept))
-    return kept
