@@ -14,7 +14,11 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
-from baotro_shared.web.coalesced_http import CoalescedHttpToolsProtocol, CoalescingTransport
+from baotro_shared.web.coalesced_http import (
+    FLUSH_AT,
+    CoalescedHttpToolsProtocol,
+    CoalescingTransport,
+)
 
 
 class RecordingTransport(asyncio.Transport):
@@ -72,6 +76,23 @@ async def test_writes_of_one_turn_leave_as_one_after_it() -> None:
     transport.write(b"next")
     await _turn()
     assert inner.writes[1:] == [b"next"]
+
+
+async def test_what_reaches_the_flush_size_is_written_at_once_for_flow_control() -> None:
+    inner = RecordingTransport()
+    transport = CoalescingTransport(inner, asyncio.get_running_loop())
+    half = b"x" * (FLUSH_AT // 2)
+
+    transport.write(b"head")
+    transport.write(half)
+    assert inner.writes == []
+    transport.write(half)  # now more than FLUSH_AT held: written without waiting
+    assert inner.writes == [b"head" + half + half]
+    transport.write(b"tail")
+    assert transport.get_write_buffer_size() == 4
+    await _turn()
+
+    assert inner.writes[1:] == [b"tail"]
 
 
 async def test_close_sends_what_is_held_first_and_abort_drops_it() -> None:
