@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from aiokafka.structs import ConsumerRecord
 from sqlalchemy import MetaData, select
 
 from baotro_shared.db import create_engine, session_factory
@@ -20,6 +19,7 @@ from baotro_shared.messaging.outbox import OutboxWriter
 from baotro_shared.messaging.tables import messaging_tables
 from baotro_shared.observability.metrics import build_metrics
 from baotro_shared.testing.postgres import PostgresDatabases
+from baotro_shared.testing.records import consumer_record
 from baotro_shared.uow import UnitOfWork
 
 pytestmark = pytest.mark.integration
@@ -36,22 +36,6 @@ def _wire() -> bytes:
         opened_by_role="case_worker",
     )
     return CATALOGUE.envelope(case, source="/baotro/registry").to_json_bytes()
-
-
-def _record(value: bytes, offset: int) -> ConsumerRecord[bytes, bytes]:
-    return ConsumerRecord(
-        topic="case.opened",
-        partition=0,
-        offset=offset,
-        timestamp=0,
-        timestamp_type=0,
-        key=b"k",
-        value=value,
-        checksum=None,
-        serialized_key_size=1,
-        serialized_value_size=len(value),
-        headers=[],
-    )
 
 
 @pytest.fixture
@@ -94,9 +78,11 @@ async def test_a_run_is_claimed_at_once_and_each_event_applied_once(database: st
     old, new, twice = _wire(), _wire(), _wire()
     ids = {raw: Envelope.from_json_bytes(raw).id for raw in (old, new, twice)}
     try:
-        await consumer.process(_record(old, 0))
+        await consumer.process(consumer_record(old, offset=0))
         batch = [old, new, twice, twice, old]
-        await consumer.process_batch([_record(raw, i + 1) for i, raw in enumerate(batch)])
+        await consumer.process_batch(
+            [consumer_record(raw, offset=i + 1) for i, raw in enumerate(batch)]
+        )
         async with sessions() as session:
             inbox = set((await session.scalars(select(tables.inbox.c.event_id))).all())
     finally:

@@ -22,6 +22,7 @@ from baotro_shared.messaging.consumer import EventConsumer, PoisonMessageError, 
 from baotro_shared.messaging.outbox import OutboxWriter
 from baotro_shared.messaging.tables import MessagingTables, messaging_tables
 from baotro_shared.observability.metrics import build_metrics
+from baotro_shared.testing.records import consumer_record
 from baotro_shared.uow import UnitOfWork
 
 CATALOGUE = load_contracts()
@@ -65,19 +66,7 @@ def _case_opened(**overrides: Any) -> CaseOpened:
 def _record(
     value: bytes, *, topic: str = "case.opened", offset: int = 0
 ) -> ConsumerRecord[bytes, bytes]:
-    return ConsumerRecord(
-        topic=topic,
-        partition=1,
-        offset=offset,
-        timestamp=0,
-        timestamp_type=0,
-        key=b"key-1",
-        value=value,
-        checksum=None,
-        serialized_key_size=5,
-        serialized_value_size=len(value),
-        headers=[],
-    )
+    return consumer_record(value, topic=topic, offset=offset)
 
 
 def _wire(data: CaseOpened) -> bytes:
