@@ -146,6 +146,13 @@ async def test_goods_in_kind_and_gifts_from_abroad_are_printed_as_such(
 ) -> None:
     desk = await _desk(services, make_token)
     appeal = str(uuid.uuid4())
+    issued = await desk.client.post(
+        "/v1/payment-codes",
+        json={"target_kind": "appeal", "target_id": appeal},
+        headers=desk.accountant,
+    )
+    assert issued.status_code == 201, issued.text
+    code = issued.json()["code"]
     goods = await desk.given(
         channel="in_kind",
         amount=3_000_000,
@@ -167,10 +174,11 @@ async def test_goods_in_kind_and_gifts_from_abroad_are_printed_as_such(
         "3.000.000 đồng",
         "Ba triệu đồng",
         "Hình thức: Hiện vật",
-        f"quỹ có hạn chế (bài kêu gọi {appeal})",
+        f"quỹ có hạn chế (bài kêu gọi mã {code})",
         "Nhà hảo tâm ẩn danh",
     ):
         assert expected in text, expected
+    assert appeal not in text  # the appeal's internal id is not the donor's business
 
     abroad = await desk.given(amount=2_540_000, original_currency="USD", original_amount="100")
     text = await desk.pdf_text(abroad["receipt_number"])
@@ -218,3 +226,28 @@ async def test_the_receipt_names_the_donor_and_an_anonymous_donor_stays_unnamed(
     assert "Công ty TNHH Minh Phát" in texts["Công ty TNHH Minh Phát"]
     assert "Trần Thị Bình" not in texts["Trần Thị Bình"]
     assert "Nhà hảo tâm ẩn danh" in texts["Trần Thị Bình"]
+
+
+async def test_a_gift_to_a_campaign_is_receipted_with_the_campaign_s_name_not_its_id(
+    services: ServiceHarness, make_token: Tokens
+) -> None:
+    desk = await _desk(services, make_token)
+    campaign = await desk.client.post(
+        "/v1/campaigns",
+        json={
+            "fund_code": "TH",
+            "name": "Ủng hộ đồng bào bị thiệt hại do bão Yagi",
+            "kind": "general",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+        },
+        headers=desk.admin,
+    )
+    assert campaign.status_code == 201, campaign.text
+    campaign_id = campaign.json()["id"]
+
+    gift = await desk.given(amount=500_000, target_kind="campaign", target_id=campaign_id)
+    text = " ".join((await desk.pdf_text(gift["receipt_number"])).split())
+
+    assert "đợt vận động «Ủng hộ đồng bào bị thiệt hại do bão Yagi»" in text
+    assert campaign_id not in text

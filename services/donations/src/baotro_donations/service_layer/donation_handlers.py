@@ -39,6 +39,7 @@ from baotro_donations.domain.ledger_accounts import (
     RestrictionKind,
 )
 from baotro_donations.domain.ledger_entries import JournalEntry
+from baotro_donations.domain.payment_code import TargetKind as CodeTarget
 from baotro_donations.domain.public_memo import public_memo
 from baotro_donations.domain.receipt_number import format_receipt_number
 from baotro_donations.service_layer.party_handlers import DonationContext, donation_context
@@ -103,6 +104,8 @@ class Receipt:
     reversed_amount: int
     donor_name: str | None = None
     """The donor's display name (the receipt is the donor's own document)."""
+    target_name: str | None = None
+    """What the receipt calls the gift's target (`receipt_target_name`)."""
 
 
 def fund_of(funds: Sequence[Fund], code: str | None) -> Fund:
@@ -533,12 +536,31 @@ async def donation_receipt(
             if donation.donor_id is None
             else await uow.parties.donor_summary(donation.donor_id)
         )
+        target_name = await receipt_target_name(uow, donation)
     return Receipt(
         donation,
         fund_of(funds, donation.fund_code).name,
         reversed_amount,
         donor.display_name if donor else None,
+        target_name,
     )
+
+
+async def receipt_target_name(uow: DonationsUnitOfWork, donation: StoredDonation) -> str | None:
+    """The gift's target as the donor knows it: the campaign's name (a pledge's too), the
+    payment code of an appeal or a sponsorship (the code the donor was given). None for the
+    rest: a child's case is never named or numbered on a receipt."""
+    if donation.campaign_id is not None:
+        campaign = await uow.parties.campaign(donation.campaign_id)
+        if campaign is not None:
+            return f"«{campaign.name}»"
+    if donation.target_id and donation.target_kind in (CodeTarget.APPEAL, CodeTarget.SPONSORSHIP):
+        code = await uow.payment_codes.for_target(
+            donation.fund_code, CodeTarget(donation.target_kind), donation.target_id
+        )
+        if code is not None:
+            return f"mã {code.code}"
+    return None
 
 
 @dataclass(frozen=True)

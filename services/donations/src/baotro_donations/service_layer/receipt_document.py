@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from baotro_donations.domain.ledger_accounts import (
     RESTRICTION_NAMES_VI,
-    Restriction,
     RestrictionKind,
     restriction_label,
 )
@@ -97,14 +96,16 @@ def donor_wording(donor_name: str | None, *, anonymous: bool) -> str:
     return name or DONOR
 
 
-def purpose_wording(target_kind: str, target_id: str | None, *, restricted: bool) -> str:
-    """What the gift is for, e.g. "Ủng hộ có chỉ định: quỹ có hạn chế (bài kêu gọi A-12)"."""
-    if restricted and target_id and target_kind in RESTRICTABLE:
-        restriction = Restriction(RestrictionKind(target_kind), target_id)
-        return f"Ủng hộ có chỉ định mục đích: {restriction_label(restriction)}"
-    if target_kind != "general" and target_id:
+def purpose_wording(target_kind: str, target_name: str | None, *, restricted: bool) -> str:
+    """What the gift is for, by the target's name and never its internal id, e.g. "Ủng hộ có
+    chỉ định mục đích: quỹ có hạn chế (bài kêu gọi mã BTTHA7K2Q)"."""
+    named = f" {target_name}" if target_name else ""
+    if restricted and target_kind in RESTRICTABLE:
+        kind = RESTRICTION_NAMES_VI[RestrictionKind(target_kind)]
+        return f"Ủng hộ có chỉ định mục đích: quỹ có hạn chế ({kind}{named})"
+    if target_kind != "general":
         target = TARGET_NAMES_VI.get(target_kind, target_kind)
-        return f"Ủng hộ theo {target} {target_id} ({restriction_label(None)})"
+        return f"Ủng hộ theo {target}{named} ({restriction_label(None)})"
     return f"Ủng hộ chung cho hoạt động của quỹ ({restriction_label(None)})"
 
 
@@ -153,7 +154,7 @@ def receipt_view(receipt: Receipt, fund: FundConfig, *, donor_name: str | None) 
         donor_signs_as="NGƯỜI GIAO HIỆN VẬT" if goods else "NGƯỜI NỘP TIỀN",
         amount=d.amount,
         original_amount=original,
-        purpose=purpose_wording(d.target_kind, d.target_id, restricted=d.restricted),
+        purpose=purpose_wording(d.target_kind, receipt.target_name, restricted=d.restricted),
         channel=CHANNEL_NAMES_VI.get(d.channel, "Chuyển khoản"),
         reversal_note=reversal_wording(d.amount, receipt.reversed_amount),
         director_title=fund.director_title,

@@ -33,7 +33,7 @@ FUND = THANH_HOA_PROVINCE_FUND.model_copy(
 )
 
 
-def _receipt(reversed_amount: int = 0, **changes: Any) -> Receipt:
+def _receipt(reversed_amount: int = 0, target_name: str | None = None, **changes: Any) -> Receipt:
     fields: dict[str, Any] = {
         "id": uuid.uuid4(),
         "fund_code": "TH",
@@ -52,7 +52,7 @@ def _receipt(reversed_amount: int = 0, **changes: Any) -> Receipt:
         "created_by": "ke-toan@quy",
         **changes,
     }
-    return Receipt(StoredDonation(**fields), FUND.name, reversed_amount)
+    return Receipt(StoredDonation(**fields), FUND.name, reversed_amount, None, target_name)
 
 
 def _goods(**changes: Any) -> Receipt:
@@ -90,19 +90,38 @@ def test_unknown_and_anonymous_donors_are_not_named() -> None:
     assert donor_wording(" Trần Văn An ", anonymous=False) == "Trần Văn An"
 
 
-def test_purpose_says_whether_the_donor_restricted_the_gift() -> None:
+def test_purpose_says_whether_the_donor_restricted_the_gift_and_names_the_target() -> None:
     assert purpose_wording("general", None, restricted=False) == (
         "Ủng hộ chung cho hoạt động của quỹ (quỹ không hạn chế)"
     )
-    assert purpose_wording("appeal", "A-12", restricted=True) == (
-        "Ủng hộ có chỉ định mục đích: quỹ có hạn chế (bài kêu gọi A-12)"
+    assert purpose_wording("appeal", "mã BTTHA7K2Q", restricted=True) == (
+        "Ủng hộ có chỉ định mục đích: quỹ có hạn chế (bài kêu gọi mã BTTHA7K2Q)"
     )
-    assert purpose_wording("campaign", "TET-2027", restricted=False) == (
-        "Ủng hộ theo đợt vận động TET-2027 (quỹ không hạn chế)"
+    assert purpose_wording("campaign", "«Tết 2027»", restricted=False) == (
+        "Ủng hộ theo đợt vận động «Tết 2027» (quỹ không hạn chế)"
     )
-    assert purpose_wording("pledge", "P-7", restricted=False) == (
-        "Ủng hộ theo cam kết ủng hộ P-7 (quỹ không hạn chế)"
+    assert purpose_wording("pledge", "«Tết 2027»", restricted=False) == (
+        "Ủng hộ theo cam kết ủng hộ «Tết 2027» (quỹ không hạn chế)"
     )
+    # a child's case is never named nor numbered
+    assert purpose_wording("case", None, restricted=True) == (
+        "Ủng hộ có chỉ định mục đích: quỹ có hạn chế (hồ sơ trẻ)"
+    )
+
+
+def test_a_receipt_never_prints_the_target_s_internal_id() -> None:
+    case_id, appeal_id = str(uuid.uuid4()), str(uuid.uuid4())
+    for_case = receipt_view(
+        _receipt(target_kind="case", target_id=case_id, restricted=True), FUND, donor_name=None
+    )
+    for_appeal = receipt_view(
+        _receipt(target_kind="appeal", target_id=appeal_id, restricted=False),
+        FUND,
+        donor_name=None,
+    )
+
+    assert case_id not in for_case.purpose
+    assert for_appeal.purpose == "Ủng hộ theo bài kêu gọi (quỹ không hạn chế)"
 
 
 def test_reversal_note_tells_part_from_whole() -> None:
@@ -139,7 +158,12 @@ def test_html_escapes_the_donor_name() -> None:
 
 async def test_cash_receipt_pdf_reads_back_in_vietnamese() -> None:
     pdf = await receipt_pdf(
-        _receipt(target_kind="appeal", target_id="A-12", restricted=True),
+        _receipt(
+            target_kind="appeal",
+            target_id=str(uuid.uuid4()),
+            restricted=True,
+            target_name="mã BTTHA7K2Q",
+        ),
         FUND,
         donor_name="Trần Thị Bích Ngọc",
     )
@@ -162,7 +186,7 @@ async def test_cash_receipt_pdf_reads_back_in_vietnamese() -> None:
         "Trần Thị Bích Ngọc",
         "1.250.000 đồng",
         "Một triệu hai trăm năm mươi nghìn đồng",
-        "quỹ có hạn chế (bài kêu gọi A-12)",
+        "quỹ có hạn chế (bài kêu gọi mã BTTHA7K2Q)",
         "Hình thức: Tiền mặt",
         "NGƯỜI NỘP TIỀN",
         "KẾ TOÁN",
