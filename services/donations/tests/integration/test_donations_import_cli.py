@@ -12,27 +12,21 @@ import os
 import re
 import sys
 import uuid
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from services.donations.tests.integration.keyword_fund import (
+    FUND,
+    open_campaign_with_keyword_rule,
+)
 from sqlalchemy import text
 
 from baotro_donations.bootstrap import build_runtime
-from baotro_donations.domain.campaigns import CampaignKind
-from baotro_donations.service_layer.party_handlers import OpenCampaign, open_campaign
-from baotro_donations.service_layer.reconciliation_handlers import NewRule, add_rule
-from baotro_donations.settings import BankAccountConfig, DonationsSettings, FundConfig
+from baotro_donations.settings import DonationsSettings
 from baotro_shared.testing.postgres import PostgresDatabases
 from baotro_shared.testing.shared_data import saoke_dir
 
 BAOTRO = Path(sys.executable).with_name("baotro")
-FUND = FundConfig(
-    code="TW",
-    name="Ban Cứu trợ Trung ương",
-    payment_code_prefix="TW",
-    bank_accounts=[BankAccountConfig(key="VCB", bank_name="Vietcombank", number="0011.0019.32418")],
-)
 LINES = 300
 
 
@@ -55,21 +49,7 @@ async def _fund_with_keyword_rule(url: str) -> DonationsSettings:
     runtime = build_runtime(settings)
     try:
         await runtime.migrate()
-        campaign = await open_campaign(
-            runtime.uow(),
-            OpenCampaign(
-                fund_code="TW",
-                name="Ủng hộ đồng bào bị bão lũ",
-                kind=CampaignKind.APPEAL_DRIVE,
-                starts_on=date(2024, 9, 1),
-                ends_on=date(2024, 12, 31),
-            ),
-            actor="ke-toan@quy",
-        )
-        rule = NewRule(
-            kind="keyword", target_kind="campaign", target_id=str(campaign.id), memo_words="ung ho"
-        )
-        await add_rule(runtime.uow, rule, settings=settings, actor="ke-toan@quy")
+        await open_campaign_with_keyword_rule(runtime.uow, settings, "ung ho")
     finally:
         await runtime.engine.dispose()
     return settings

@@ -7,34 +7,27 @@ only its new lines."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
+from services.donations.tests.integration.keyword_fund import (
+    ACTOR,
+    FUND,
+    open_campaign_with_keyword_rule,
+)
 from sqlalchemy import text
 
 from baotro_donations.bootstrap import build_runtime
 from baotro_donations.domain.bank_memo import read_memo
-from baotro_donations.domain.campaigns import CampaignKind
 from baotro_donations.domain.donors import DonorKind, KnownBankAccount
 from baotro_donations.service_layer.bank_feed_handlers import ImportSummary, import_statement
 from baotro_donations.service_layer.party_handlers import (
     DonorFields,
-    OpenCampaign,
     create_donor,
-    open_campaign,
 )
-from baotro_donations.service_layer.reconciliation_handlers import NewRule, add_rule
-from baotro_donations.settings import BankAccountConfig, DonationsSettings, FundConfig
+from baotro_donations.settings import DonationsSettings
 from baotro_shared.testing.postgres import PostgresDatabases
 from baotro_shared.testing.shared_data import vietcombank_slice
 
-FUND = FundConfig(
-    code="TW",
-    name="Ban Cứu trợ Trung ương",
-    payment_code_prefix="TW",
-    bank_accounts=[BankAccountConfig(key="VCB", bank_name="Vietcombank", number="0011.0019.32418")],
-)
-ACTOR = "ke-toan@quy"
 TABLES = (
     "bank_transactions", "bank_transaction_keys", "donations", "journal_entries", "postings",
     "outbox",
@@ -50,19 +43,7 @@ async def _imports(url: str) -> tuple[list[ImportSummary], dict[str, Any]]:
     runtime = build_runtime(settings)
     try:
         await runtime.migrate()
-        campaign = await open_campaign(
-            runtime.uow(),
-            OpenCampaign(
-                fund_code="TW", name="Ủng hộ đồng bào bị bão lũ", kind=CampaignKind.APPEAL_DRIVE,
-                starts_on=date(2024, 9, 1), ends_on=date(2024, 12, 31),
-            ),
-            actor=ACTOR,
-        )  # fmt: skip
-        rule = NewRule(
-            kind="keyword", target_kind="campaign", target_id=str(campaign.id),
-            memo_words="bao yagi",
-        )  # fmt: skip
-        await add_rule(runtime.uow, rule, settings=settings, actor=ACTOR)
+        await open_campaign_with_keyword_rule(runtime.uow, settings, "bao yagi")
         sender = next(
             facts
             for line in _slice(1, 300).decode().splitlines()[1:]
