@@ -33,6 +33,18 @@ def missing_component(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis checks properties here, not speed (`make bench` measures that): no deadline
+    per example. A first example can be slow for reasons of its own, e.g. unidecode loading
+    the table of a script it meets for the first time (seen: 370 ms, a failed run)."""
+    try:
+        from hypothesis import settings
+    except ImportError:  # the plugin without the project's test dependencies
+        return
+    settings.register_profile("baotro", deadline=None)
+    settings.load_profile("baotro")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if (
