@@ -39,7 +39,6 @@ from baotro_donations.domain.bank_statement import (
 )
 from baotro_donations.domain.matching import (
     Thresholds,
-    match_line,
 )
 from baotro_donations.domain.statement_profiles import ColumnProfile, profile_named
 from baotro_donations.service_layer.bank_line_reading import (
@@ -47,7 +46,6 @@ from baotro_donations.service_layer.bank_line_reading import (
     Understood,
     assembled,
     digits,
-    line_view,
     sent_line,
     understand_lines,
 )
@@ -55,12 +53,11 @@ from baotro_donations.service_layer.bank_line_worker import WORKER_LINES, LineWo
 from baotro_donations.service_layer.bank_lines import (
     MatchRules,
     load_rules,
-    match_index,
 )
 from baotro_donations.service_layer.bank_posting import (
-    post_matched,
+    LineSource,
     status_counts,
-    transaction_row,
+    write_new_lines,
 )
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import BankAccountConfig, DonationsSettings, FundConfig
@@ -458,33 +455,19 @@ async def _import_batch(
         hits = [known[k] for k in keys.lookup if k in known]
         if hits:
             extra.update({k: hits[0] for k in keys.register if k not in known})
-    views = [line_view(item, prefixes) for item, _ in fresh]
-    index = await match_index(uow, views, rules)
-    now = datetime.now(UTC)
-    rows: list[dict[str, Any]] = []
+    lines = list(zip(new_ids(len(fresh)), (item for item, _ in fresh), strict=True))
+    rows = await write_new_lines(
+        uow,
+        lines,
+        origin=LineSource(fund, bank, source="statement", import_id=import_id),
+        rules=rules,
+        prefixes=prefixes,
+        thresholds=thresholds,
+        actor=actor,
+    )
     new_keys: dict[str, uuid.UUID] = {}
-    by_id: dict[uuid.UUID, BankLine] = {}
-    for (item, keys), tx_id in zip(fresh, new_ids(len(fresh)), strict=True):
-        view = line_view(item, prefixes)
-        match = match_line(view, index.on(view))
-        rows.append(
-            transaction_row(
-                tx_id,
-                item,
-                match,
-                thresholds.status(match),
-                fund=fund,
-                bank=bank,
-                source="statement",
-                source_id=None,
-                import_id=import_id,
-                now=now,
-            )
-        )
+    for (tx_id, _), (_, keys) in zip(lines, fresh, strict=True):
         new_keys.update(dict.fromkeys(keys.register, tx_id))
-        by_id[tx_id] = item
-    await post_matched(uow, rows, by_id, fund=fund, actor=actor)
-    await uow.bank_feeds.add_transactions(rows)
     await uow.bank_feeds.add_new_keys(new_keys)
     if extra:
         await uow.bank_feeds.add_keys(extra)

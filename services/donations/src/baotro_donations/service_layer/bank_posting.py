@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -15,8 +16,9 @@ import structlog
 from baotro_donations.domain import bank_dedupe
 from baotro_donations.domain.bank_statement import Direction
 from baotro_donations.domain.ledger_accounts import Fund, LedgerRefusedError
-from baotro_donations.domain.matching import Match, MatchKind, MatchStatus
-from baotro_donations.service_layer.bank_line_reading import BankLine
+from baotro_donations.domain.matching import Match, MatchKind, MatchStatus, Thresholds, match_line
+from baotro_donations.service_layer.bank_line_reading import BankLine, line_view
+from baotro_donations.service_layer.bank_lines import MatchRules, match_index
 from baotro_donations.service_layer.donation_handlers import (
     RESTRICTED_TARGET_KINDS,
     RecordDonation,
@@ -121,6 +123,55 @@ def _command(
 
 
 # -- posting -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineSource:
+    """Where new bank lines come from: the account, and the statement or webhook."""
+
+    fund: FundConfig
+    bank: BankAccountConfig
+    source: str
+    source_id: str | None = None
+    import_id: uuid.UUID | None = None
+
+
+async def write_new_lines(
+    uow: DonationsUnitOfWork,
+    lines: Sequence[tuple[uuid.UUID, BankLine]],
+    *,
+    origin: LineSource,
+    rules: MatchRules,
+    prefixes: Sequence[str],
+    thresholds: Thresholds,
+    actor: str,
+) -> list[dict[str, Any]]:
+    """Match lines not seen before (`(transaction id, line)`), post what matched
+    automatically and write their transaction rows, in the caller's transaction (their
+    deduplication keys are the caller's); the rows written."""
+    index = await match_index(uow, [line_view(item, prefixes) for _, item in lines], rules)
+    now = datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    for tx_id, item in lines:
+        view = line_view(item, prefixes)
+        match = match_line(view, index.on(view))
+        rows.append(
+            transaction_row(
+                tx_id,
+                item,
+                match,
+                thresholds.status(match),
+                fund=origin.fund,
+                bank=origin.bank,
+                source=origin.source,
+                source_id=origin.source_id,
+                import_id=origin.import_id,
+                now=now,
+            )
+        )
+    await post_matched(uow, rows, dict(lines), fund=origin.fund, actor=actor)
+    await uow.bank_feeds.add_transactions(rows)
+    return rows
 
 
 async def post_matched(

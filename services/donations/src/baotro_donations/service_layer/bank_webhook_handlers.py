@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Literal
 
 import structlog
@@ -15,11 +14,11 @@ import structlog
 from baotro_donations.domain import bank_dedupe
 from baotro_donations.domain.bank_dedupe import KeyedLine
 from baotro_donations.domain.bank_statement import StatementLine
-from baotro_donations.domain.matching import Thresholds, match_line
+from baotro_donations.domain.matching import Thresholds
 from baotro_donations.service_layer.bank_feed_handlers import UowFactory, resolve_account
-from baotro_donations.service_layer.bank_line_reading import keyed_line, line_view, read_line
-from baotro_donations.service_layer.bank_lines import load_rules, match_index
-from baotro_donations.service_layer.bank_posting import post_matched, transaction_row
+from baotro_donations.service_layer.bank_line_reading import keyed_line, read_line
+from baotro_donations.service_layer.bank_lines import load_rules
+from baotro_donations.service_layer.bank_posting import LineSource, write_new_lines
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_donations.settings import DonationsSettings
 
@@ -66,25 +65,16 @@ async def ingest_webhook_line(
         rules = await load_rules(
             uow, fund, line.booked_on, line.booked_on, payer_name=item.facts.payer_name
         )
-        index = await match_index(uow, [line_view(item, prefixes)], rules)
-        view = line_view(item, prefixes)
-        match = match_line(view, index.on(view))
-        thresholds = Thresholds(settings.match_automatic, settings.match_suggest)
         tx_id = uuid.uuid4()
-        row = transaction_row(
-            tx_id,
-            item,
-            match,
-            thresholds.status(match),
-            fund=fund,
-            bank=bank,
-            source=source,
-            source_id=source_id,
-            import_id=None,
-            now=datetime.now(UTC),
+        [row] = await write_new_lines(
+            uow,
+            [(tx_id, item)],
+            origin=LineSource(fund, bank, source=source, source_id=source_id),
+            rules=rules,
+            prefixes=prefixes,
+            thresholds=Thresholds(settings.match_automatic, settings.match_suggest),
+            actor=actor,
         )
-        await post_matched(uow, [row], {tx_id: item}, fund=fund, actor=actor)
-        await uow.bank_feeds.add_transactions([row])
         new_keys = dict.fromkeys(keys.register, tx_id)
         if fingerprint is not None:
             new_keys[fingerprint] = tx_id
