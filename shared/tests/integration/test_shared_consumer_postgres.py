@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +17,6 @@ from baotro_shared.messaging.consumer import EventConsumer, RetryPolicy
 from baotro_shared.messaging.outbox import OutboxWriter
 from baotro_shared.messaging.tables import messaging_tables
 from baotro_shared.observability.metrics import build_metrics
-from baotro_shared.testing.postgres import PostgresDatabases
 from baotro_shared.testing.records import consumer_record
 from baotro_shared.uow import UnitOfWork
 
@@ -38,16 +36,8 @@ def _wire() -> bytes:
     return CATALOGUE.envelope(case, source="/baotro/registry").to_json_bytes()
 
 
-@pytest.fixture
-async def database(postgres: PostgresDatabases) -> AsyncIterator[str]:
-    name = f"baotro_t_consumer_{uuid.uuid4().hex[:8]}"
-    url = await postgres.create(name)
-    yield url
-    await postgres.drop(name)
-
-
-async def test_a_run_is_claimed_at_once_and_each_event_applied_once(database: str) -> None:
-    engine = create_engine(database)
+async def test_a_run_is_claimed_at_once_and_each_event_applied_once(postgres_database: str) -> None:
+    engine = create_engine(postgres_database)
     metadata = MetaData()
     tables = messaging_tables(metadata)
     async with engine.begin() as connection:

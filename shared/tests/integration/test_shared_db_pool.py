@@ -4,8 +4,6 @@ before use; one in steady use is not pinged (no extra round trips per transactio
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
@@ -13,15 +11,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from baotro_shared.db import create_engine
-from baotro_shared.testing.postgres import PostgresDatabases
-
-
-@pytest.fixture
-async def database(postgres: PostgresDatabases) -> AsyncIterator[str]:
-    name = f"baotro_t_pool_{uuid.uuid4().hex[:8]}"
-    url = await postgres.create(name)
-    yield url
-    await postgres.drop(name)
 
 
 async def _backend_pid(engine: AsyncEngine) -> int:
@@ -37,10 +26,10 @@ async def _drop_backend(url: str, pid: int) -> None:
     await asyncio.sleep(0.1)
 
 
-async def test_a_connection_dropped_while_idle_is_replaced(database: str) -> None:
-    engine = create_engine(database, ping_after_idle_s=0.2)
+async def test_a_connection_dropped_while_idle_is_replaced(postgres_database: str) -> None:
+    engine = create_engine(postgres_database, ping_after_idle_s=0.2)
     first = await _backend_pid(engine)
-    await _drop_backend(database, first)
+    await _drop_backend(postgres_database, first)
     await asyncio.sleep(0.3)
 
     second = await _backend_pid(engine)
@@ -49,10 +38,12 @@ async def test_a_connection_dropped_while_idle_is_replaced(database: str) -> Non
     await engine.dispose()
 
 
-async def test_without_the_idle_ping_the_dropped_connection_would_fail(database: str) -> None:
-    engine = create_engine(database, ping_after_idle_s=3600)
+async def test_without_the_idle_ping_the_dropped_connection_would_fail(
+    postgres_database: str,
+) -> None:
+    engine = create_engine(postgres_database, ping_after_idle_s=3600)
     first = await _backend_pid(engine)
-    await _drop_backend(database, first)
+    await _drop_backend(postgres_database, first)
 
     with pytest.raises(DBAPIError):
         await _backend_pid(engine)
@@ -60,9 +51,9 @@ async def test_without_the_idle_ping_the_dropped_connection_would_fail(database:
 
 
 async def test_a_busy_connection_is_not_pinged(
-    database: str, monkeypatch: pytest.MonkeyPatch
+    postgres_database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = create_engine(database, ping_after_idle_s=60)
+    engine = create_engine(postgres_database, ping_after_idle_s=60)
     pings: list[object] = []
     dialect = engine.sync_engine.dialect
     ping = dialect.do_ping

@@ -26,7 +26,6 @@ from baotro_reporting.domain.statement import ANONYMOUS, StatementQuery, search_
 from baotro_reporting.settings import ReportingSettings
 from baotro_shared.db import create_engine
 from baotro_shared.migrations import upgrade_to_head
-from baotro_shared.testing.postgres import PostgresDatabases
 
 Sessions = async_sessionmaker[AsyncSession]
 RECORDED = datetime(2024, 9, 12, 3, 0, tzinfo=UTC)
@@ -37,14 +36,11 @@ CHECK_S = 0.5
 
 
 @pytest.fixture
-async def url(postgres: PostgresDatabases) -> AsyncIterator[str]:
-    name = f"baotro_t_reporting_reader_{uuid.uuid4().hex[:6]}"
-    url = await postgres.create(name)
-    engine = create_engine(url)
+async def url(postgres_database: str) -> str:
+    engine = create_engine(postgres_database)
     await upgrade_to_head(engine, MIGRATIONS)
     await engine.dispose()
-    yield url
-    await postgres.drop(name)
+    return postgres_database
 
 
 @pytest.fixture

@@ -95,6 +95,15 @@ async def postgres() -> AsyncIterator[PostgresDatabases]:
 
 
 @pytest.fixture
+async def postgres_database(postgres: PostgresDatabases) -> AsyncIterator[str]:
+    """A new, empty database for one test (its SQLAlchemy URL), dropped after it."""
+    name = f"baotro_t_{uuid.uuid4().hex[:12]}"
+    url = await postgres.create(name)
+    yield url
+    await postgres.drop(name)
+
+
+@pytest.fixture
 async def services(
     postgres: PostgresDatabases, broker: BrokerProcess, span_exporter: InMemorySpanExporter
 ) -> AsyncIterator[ServiceHarness]:
