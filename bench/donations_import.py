@@ -12,6 +12,9 @@ imported end to end, beside PostgreSQL's own COPY of the same CSV, in the same r
    regular donors whose accounts the bank writes in the memo (Vietcombank internal
    transfers), each with that account.
 4. The same file again: nothing new anywhere, and faster.
+5. The floors no design of the import's scope goes under, measured on the same data: what
+   PostgreSQL alone takes to store the rows the import stored (`StorageFloor`), and what the
+   per-line reading alone takes in Python (`understand_only`, in the parse subprocess).
 
 `python -m bench.donations_import parse|import [--database-url URL] [--lines N]` are the
 subprocesses: each prints its figures as one JSON line on stdout.
@@ -39,15 +42,18 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import mt940
+from sqlalchemy import text as sql_text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from baotro_donations.adapters.statement_readers import read_statement
 from baotro_donations.bootstrap import build_runtime
+from baotro_donations.domain.bank_dedupe import StatementKeys
 from baotro_donations.domain.bank_memo import read_memo
 from baotro_donations.domain.bank_statement import Direction, StatementLine
 from baotro_donations.domain.campaigns import CampaignKind
 from baotro_donations.domain.donors import DonorKind, KnownBankAccount
-from baotro_donations.service_layer.bank_feed_handlers import import_statement
+from baotro_donations.service_layer.bank_feed_handlers import BATCH_LINES, import_statement
+from baotro_donations.service_layer.bank_line_reading import sent_line, understand_lines
 from baotro_donations.service_layer.party_handlers import (
     DonorFields,
     OpenCampaign,
@@ -161,12 +167,16 @@ class ParseRun:
     mt940_s: float
     mt940_mib: float
     """Size of the MT940 text."""
+    understand_s: float
+    """`understand_lines` (memos read, deduplication keys, what matching reads) of every
+    line, in the import's batches, in this one process."""
 
 
 def parse_only(data: bytes) -> ParseRun:
     started = time.perf_counter()
     read = read_statement(data)
     ours = time.perf_counter() - started
+    understand = understand_only(read.lines)
     text = to_mt940(read.lines)
     del read
     gc.collect()
@@ -174,7 +184,26 @@ def parse_only(data: bytes) -> ParseRun:
     parsed = mt940.models.Transactions()
     parsed.parse(text)
     theirs = time.perf_counter() - started
-    return ParseRun(len(parsed), ours, theirs, len(text.encode()) / 2**20)
+    return ParseRun(len(parsed), ours, theirs, len(text.encode()) / 2**20, understand)
+
+
+def understand_only(lines: Sequence[StatementLine]) -> float:
+    """Seconds of the import's per-line reading alone (`understand_lines` with the views
+    matching reads), batch by batch as the import sends them to its worker, in this process,
+    with the garbage collector off (what is made holds no cycles); not the comparison of
+    payers' names with the donors' (none are known here)."""
+    account = f"{THANH_HOA_PROVINCE_FUND.code}/VCB"
+    prefixes = [THANH_HOA_PROVINCE_FUND.payment_code_prefix]
+    keys = StatementKeys()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        for start in range(0, len(lines), BATCH_LINES):
+            sent = [sent_line(line) for line in lines[start : start + BATCH_LINES]]
+            understand_lines(sent, account, prefixes, True, keys)
+        return time.perf_counter() - started
+    finally:
+        gc.enable()
 
 
 @dataclass(frozen=True)
@@ -215,6 +244,22 @@ class ImportRun:
     keyword_rules: int
     matched_by: dict[str, int]
     """Automatic matches by kind of evidence (keyword, sender_account, ...)."""
+    floor: StorageFloor
+
+
+@dataclass(frozen=True)
+class StorageFloor:
+    """PostgreSQL alone storing what the import stored: the rows of every table the import
+    added rows to, inserted from that table into an empty one of the same shape (`LIKE …
+    INCLUDING ALL`: columns, defaults, checks, indexes; not foreign keys) by `INSERT …
+    SELECT`, in one transaction that is rolled back. No client, no parsing, no lookups."""
+
+    seconds: float
+    rows: dict[str, int]
+    """Rows inserted, by table."""
+    indexes: int
+    foreign_keys: int
+    """Foreign keys of those tables, which the copies do not check."""
 
 
 async def _row_counts(engine: AsyncEngine) -> dict[str, int]:
@@ -360,6 +405,9 @@ async def run_import(url: str, lines: int | None, say: Callable[[str], None]) ->
         )
         again_seconds = time.perf_counter() - started
         final = await _row_counts(runtime.engine)
+        say("  storage floor: the same rows inserted again by PostgreSQL alone")
+        grown = [t for t in after if after[t] > before.get(t, 0) and t not in IMPORT_RECORDS]
+        floor = await _storage_floor(runtime.engine, grown)
     finally:
         await runtime.engine.dispose()
     changed = sorted(t for t in final if final[t] != after.get(t) and t not in IMPORT_RECORDS)
@@ -378,7 +426,32 @@ async def run_import(url: str, lines: int | None, say: Callable[[str], None]) ->
         again_seconds=again_seconds,
         again_imported=again.imported, again_duplicates=again.duplicates,
         again_changed=changed, donors=donors, keyword_rules=rules, matched_by=matched_by,
+        floor=floor,
     )  # fmt: skip
+
+
+async def _storage_floor(engine: AsyncEngine, tables: Sequence[str]) -> StorageFloor:
+    """See `StorageFloor`; `tables` are names from pg_tables."""
+    async with engine.connect() as conn:
+        await conn.begin()
+        rows = {}
+        for name in tables:
+            await conn.exec_driver_sql(f'CREATE TABLE "floor_{name}" (LIKE "{name}" INCLUDING ALL)')
+        started = time.perf_counter()
+        for name in tables:
+            insert = f'INSERT INTO "floor_{name}" SELECT * FROM "{name}"'  # noqa: S608 - pg_tables
+            rows[name] = (await conn.exec_driver_sql(insert)).rowcount
+        seconds = time.perf_counter() - started
+        copies = [f"floor_{name}" for name in tables]
+        count = sql_text("SELECT count(*) FROM pg_indexes WHERE tablename = ANY(:names)")
+        indexes = (await conn.execute(count, {"names": copies})).scalar_one()
+        keys = sql_text(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
+            "AND conrelid::regclass::text = ANY(:names)"
+        )
+        foreign_keys = (await conn.execute(keys, {"names": list(tables)})).scalar_one()
+        await conn.rollback()
+    return StorageFloor(seconds, rows, indexes, foreign_keys)
 
 
 async def _in_subprocess(*args: str) -> dict[str, Any]:
@@ -420,7 +493,8 @@ async def measure_import(
     some = [] if lines is None else ["--lines", str(lines)]
     parse = ParseRun(**await _in_subprocess("parse", *some))
     say("  import_statement in a subprocess (set-up: campaign, keyword rules, known donors)")
-    run = ImportRun(**await _in_subprocess("import", "--database-url", url, "--loop", loop, *some))
+    figures = await _in_subprocess("import", "--database-url", url, "--loop", loop, *some)
+    run = ImportRun(**{**figures, "floor": StorageFloor(**figures["floor"])})
     return ImportBenchResult(
         rows=rows, csv_mib=len(data) / 2**20, copy=copy, parse=parse, run=run,
         load_start=load_start, load_end=load_average(), wall_s=time.perf_counter() - began,
@@ -463,6 +537,30 @@ def import_section(r: ImportBenchResult) -> Section:
         "import process (with its line worker) + the PostgreSQL backends of its database; "
         f"every PostgreSQL process of the machine (others' included): "
         f"{run.postgres_cpu_s * 1000 / run.lines:.3f} ms",
+    )
+    floor = run.floor
+    reading = r.parse.ours_s + r.parse.understand_s
+    both = max(floor.seconds, reading, (floor.seconds + reading) / (os.cpu_count() or 1))
+    s.add(
+        "floor: storing alone",
+        f"{floor.seconds:,.1f} s",
+        f"{copy_s:.2f} s",
+        f"×{floor.seconds / copy_s:,.1f} the time of COPY: PostgreSQL inserting the "
+        f"{sum(floor.rows.values()):,} rows the import stored ("
+        + ", ".join(f"{t} {n:,}" for t, n in sorted(floor.rows.items(), key=lambda i: -i[1]))
+        + f") from its tables into empty ones of the same shape with their {floor.indexes} "
+        f"indexes (INSERT … SELECT, one transaction, rolled back): no client, no parsing, no "
+        f"lookups, the {floor.foreign_keys} foreign keys unchecked",
+    )
+    s.add(
+        "floor: reading alone",
+        f"{reading:,.1f} s",
+        f"{copy_s:.2f} s",
+        f"×{reading / copy_s:,.1f}: read_statement ({r.parse.ours_s:,.1f} s) and "
+        f"understand_lines ({r.parse.understand_s:,.1f} s: memos, deduplication keys, what "
+        f"matching reads; not the payers' names) in one process, nothing matched or written; "
+        f"both floors side by side on the {os.cpu_count()} cores, nothing else: at least "
+        f"{both:,.1f} s, ×{both / copy_s:,.1f}",
     )
     s.add(
         "parse only",
@@ -525,6 +623,10 @@ IMPORT_METHOD = """\
   is the subprocess's and its line worker's (a child process it waits for; the worker's peak
   memory sampled apart), beside the CPU of the PostgreSQL backends of the import's database.
   Then the same bytes again: every table's exact row count is compared before and after.
+  Floors: the rows of every table the import added rows to, inserted again by PostgreSQL
+  alone (INSERT … SELECT into an empty LIKE … INCLUDING ALL copy, one transaction, rolled
+  back); and, in the parse subprocess, understand_lines of every line in the import's
+  batches of 5,000, in one process, after read_statement, the garbage collector off.
 """
 
 
