@@ -85,7 +85,7 @@ class NotificationsRuntime(ServiceRuntime[NotificationsUnitOfWork]):
         )
         self.render_pool = render_pool(settings)
         self.renderer = LetterRenderer(letterhead(settings), executor=self.render_pool)
-        self.senders = ChannelSenders.from_settings(settings, self.http)
+        self.senders = ChannelSenders.from_settings(settings, self.http, self.uow)
         self.dispatcher = Dispatcher(
             uow_factory=self.uow,
             directory=self.directory,

@@ -66,6 +66,16 @@ class NotificationsSettings(ServiceSettings):
     zalo_access_token: str | None = None
     zalo_template_id: str | None = None
     """The approved ZNS template of thank-you notices (params below)."""
+    zalo_app_id: str | None = None
+    zalo_app_secret: str | None = None
+    zalo_refresh_token: str | None = None
+    """With the app's id and secret, the OA's access token is renewed by itself: an access
+    token lives 25 hours and each renewal gives a new refresh token (kept in the database,
+    shared by every process). This one is the first, from the OA's authorisation; an
+    `zalo_access_token` given too is used until it expires or is refused."""
+    zalo_oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+    zalo_token_margin_s: float = 600.0
+    """An access token this close to its expiry is renewed before use."""
 
     # delivery retries: exponential backoff, then failed (a person may retry)
     delivery_max_attempts: int = Field(5, ge=1)
@@ -106,7 +116,16 @@ class NotificationsSettings(ServiceSettings):
             raise ValueError(
                 "NOTIFICATIONS_SMS_URL needs NOTIFICATIONS_SMS_API_KEY and _SECRET_KEY"
             )
+        renewal = (self.zalo_app_id, self.zalo_app_secret, self.zalo_refresh_token)
+        if any(renewal) and not all(renewal):
+            raise ValueError(
+                "NOTIFICATIONS_ZALO_REFRESH_TOKEN, _APP_ID and _APP_SECRET go together"
+            )
         return self
+
+    @property
+    def zalo_renewal_enabled(self) -> bool:
+        return bool(self.zalo_app_id and self.zalo_app_secret and self.zalo_refresh_token)
 
     @property
     def sms_enabled(self) -> bool:
@@ -114,4 +133,5 @@ class NotificationsSettings(ServiceSettings):
 
     @property
     def zalo_enabled(self) -> bool:
-        return bool(self.zalo_url and self.zalo_access_token and self.zalo_template_id)
+        token = self.zalo_access_token or self.zalo_renewal_enabled
+        return bool(self.zalo_url and token and self.zalo_template_id)

@@ -150,9 +150,12 @@ class ProviderStub:
 
         @app.post("/{path:path}")
         async def receive(path: str, request: Request) -> JSONResponse:
-            self.requests.append(
-                {"path": "/" + path, "headers": dict(request.headers), "json": await request.json()}
-            )
+            seen: dict[str, Any] = {"path": "/" + path, "headers": dict(request.headers)}
+            if request.headers.get("content-type", "").startswith("application/json"):
+                seen["json"] = await request.json()
+            else:
+                seen["form"] = {k: str(v) for k, v in (await request.form()).items()}
+            self.requests.append(seen)
             return JSONResponse(self.answers.pop(0) if self.answers else self.default)
 
         return app
@@ -192,6 +195,14 @@ async def esms() -> AsyncIterator[ProviderStub]:
 async def zalo() -> AsyncIterator[ProviderStub]:
     answer = {"error": 0, "message": "Success", "data": {"msg_id": "zns-1", "sent_time": "1"}}
     async for stub in _serve_stub(ProviderStub(answer)):
+        yield stub
+
+
+@pytest.fixture
+async def zalo_oauth() -> AsyncIterator[ProviderStub]:
+    """Zalo's OAuth server renewing the OA's tokens: answers from `answers`, then refuses."""
+    refused = {"error": -14014, "error_name": "Invalid refresh token"}
+    async for stub in _serve_stub(ProviderStub(refused)):
         yield stub
 
 
@@ -315,14 +326,21 @@ class Kit:
         return found
 
     async def wait_for_status(
-        self, service: RunningService, status: str, timeout: float = 30.0, **params: str
+        self,
+        service: RunningService,
+        status: str,
+        timeout: float = 30.0,
+        count: int = 1,
+        **params: str,
     ) -> list[dict[str, Any]]:
+        """The deliveries in `status`, once there are at least `count` of them."""
+
         async def reached() -> list[dict[str, Any]] | None:
             items = await self.deliveries(service, status=status, **params)
-            return items or None
+            return items if len(items) >= count else None
 
         found: list[dict[str, Any]] = await eventually(
-            reached, timeout=timeout, message=f"no delivery reached {status}"
+            reached, timeout=timeout, message=f"fewer than {count} deliveries reached {status}"
         )
         return found
 

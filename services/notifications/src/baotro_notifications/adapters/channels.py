@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -19,8 +19,10 @@ import aiosmtplib
 import httpx
 
 from baotro_notifications.adapters.letter_mail import LetterMail, letter_mail
+from baotro_notifications.adapters.zalo_tokens import ZaloTokenError, ZaloTokens
 from baotro_notifications.domain.donors import Channel, international_phone, national_phone
 from baotro_notifications.settings import NotificationsSettings
+from baotro_shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -252,15 +254,21 @@ class EsmsSender:
         return str(answer.get("SMSID") or "")
 
 
-class ZaloZnsSender:
-    """Zalo Notification Service: `POST /message/template` with the OA's access token;
-    `error` 0 means accepted."""
+TOKEN_REFUSED = frozenset({-124, -216})
+"""Zalo's errors for an access token it does not accept (expired or revoked): the token is
+renewed and the message sent once more."""
 
-    def __init__(self, settings: NotificationsSettings, client: httpx.AsyncClient) -> None:
-        assert settings.zalo_access_token is not None
+
+class ZaloZnsSender:
+    """Zalo Notification Service: `POST /message/template` with the OA's access token
+    (`ZaloTokens`); `error` 0 means accepted."""
+
+    def __init__(
+        self, settings: NotificationsSettings, client: httpx.AsyncClient, tokens: ZaloTokens
+    ) -> None:
         assert settings.zalo_template_id is not None
         self._url = settings.zalo_url
-        self._token = settings.zalo_access_token
+        self._tokens = tokens
         self._template = settings.zalo_template_id
         self._client = client
 
@@ -273,19 +281,23 @@ class ZaloZnsSender:
         }
 
     async def send(self, to: str, message: Outgoing) -> str:
-        answer = await _post_json(
-            self._client,
-            self._url,
-            self.body(to, message),
-            {"access_token": self._token},
-            "Zalo",
-        )
+        body = self.body(to, message)
+        try:
+            token = await self._tokens.access_token()
+            answer = await self._post(body, token)
+            if answer.get("error") in TOKEN_REFUSED and self._tokens.renewable:
+                answer = await self._post(body, await self._tokens.renew(token))
+        except ZaloTokenError as exc:
+            raise DeliveryError(str(exc), provider_status="Zalo token") from exc
         error = answer.get("error")
         if error != 0:
             text = str(answer.get("message") or "refused")
             raise DeliveryError(f"Zalo error {error}: {text}", provider_status=f"Zalo {error}")
         data = answer.get("data")
         return str(data.get("msg_id", "")) if isinstance(data, dict) else ""
+
+    async def _post(self, body: dict[str, Any], token: str) -> dict[str, Any]:
+        return await _post_json(self._client, self._url, body, {"access_token": token}, "Zalo")
 
 
 class PostalSender:
@@ -316,8 +328,12 @@ class ChannelSenders:
 
     @classmethod
     def from_settings(
-        cls, settings: NotificationsSettings, client: httpx.AsyncClient
+        cls,
+        settings: NotificationsSettings,
+        client: httpx.AsyncClient,
+        new_uow: Callable[[], UnitOfWork],
     ) -> ChannelSenders:
+        """The senders `settings` configure; `new_uow` keeps Zalo's renewed tokens."""
         senders: dict[Channel, Sender] = {
             Channel.EMAIL: EmailSender(settings),
             Channel.POST: PostalSender(),
@@ -325,5 +341,6 @@ class ChannelSenders:
         if settings.sms_enabled:
             senders[Channel.SMS] = EsmsSender(settings, client)
         if settings.zalo_enabled:
-            senders[Channel.ZALO] = ZaloZnsSender(settings, client)
+            tokens = ZaloTokens(settings, client, new_uow)
+            senders[Channel.ZALO] = ZaloZnsSender(settings, client, tokens)
         return cls(senders)
