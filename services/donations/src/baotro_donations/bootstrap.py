@@ -60,4 +60,5 @@ def create_app(settings: DonationsSettings | None = None) -> FastAPI:
             webhooks_router,
             admin_router(),
         ],
+        raw_body_paths=["/v1/webhooks/"],  # kept byte for byte, refused by their endpoints
     )

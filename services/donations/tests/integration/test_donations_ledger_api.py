@@ -257,6 +257,13 @@ async def test_invalid_gifts_are_refused_with_vietnamese_messages(
     assert "chung" in general.json()["detail"]
     future = await books.give(amount=100_000, received_on="2099-01-01")
     assert future.status_code == 422
+    ancient = await books.give(amount=100_000, received_on="1999-12-31")
+    assert ancient.status_code == 422
+    assert "từ năm 2000" in ancient.json()["detail"]
+    far_page = await books.client.get(
+        "/v1/ledger/entries", params={"offset": 10**19}, headers=books.accountant
+    )
+    assert far_page.status_code == 422
     unknown_fund = await books.give(amount=100_000, fund="XX")
     assert unknown_fund.status_code == 422
     assert "quỹ XX" in unknown_fund.json()["detail"]

@@ -16,6 +16,7 @@ from baotro_shared.runtime import ServiceRuntime
 from baotro_shared.web.auth import TokenConfig
 from baotro_shared.web.direct_routes import DirectEndpoint, DirectRoutes
 from baotro_shared.web.latency import LatencyMiddleware
+from baotro_shared.web.nul_guard import NulGuard
 from baotro_shared.web.problems import install_problem_handlers
 
 
@@ -55,6 +56,7 @@ def create_service_app(
     on_startup: Callable[[], Awaitable[None]] | None = None,
     untraced_paths: Sequence[str] = (),
     direct_routes: Mapping[str, DirectEndpoint] | None = None,
+    raw_body_paths: Sequence[str] = (),
 ) -> FastAPI:
     """Build the app; the runtime starts with the app's lifespan and stops with it.
 
@@ -63,6 +65,10 @@ def create_service_app(
     GET requests to a path of `direct_routes` are answered by its endpoint ahead of the
     middlewares and the routing (`DirectRoutes`: busy public pages; they get no server span,
     so give only paths of `untraced_paths`).
+
+    Text with a NUL character is refused at the door (`NulGuard`), but in the bodies of
+    requests to paths starting with one of `raw_body_paths`: their endpoints read the raw
+    bytes and keep what they refuse (webhooks).
     """
 
     @asynccontextmanager
@@ -85,6 +91,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
 
+    app.add_middleware(NulGuard, raw_body_paths=tuple(raw_body_paths))
     app.add_middleware(LatencyMiddleware, histogram=runtime.metrics.http_latency)
     instrument_app(app, untraced_paths)
     if direct_routes:

@@ -65,15 +65,42 @@ def read_statement(
     if not data.strip():
         raise StatementError("Tệp sao kê rỗng.")
     if data[:4] == b"PK\x03\x04":
-        return read_sheet(_xlsx_rows(data), "xlsx", profile=profile, bank_hint=bank_hint)
+        read = read_sheet(_xlsx_rows(data), "xlsx", profile=profile, bank_hint=bank_hint)
+        return _without_nul(read)
     text = _decode(data)
     head = text.lstrip()[:2000]
     if head.startswith("<"):
-        return read_camt053(text)
-    if ":61:" in text and (head.startswith(":20:") or head.startswith("{1:") or ":25:" in head):
-        return read_mt940(text)
-    records = _csv_records(text, _dialect(head))
-    return _read_records(records, "csv", profile=profile, bank_hint=bank_hint)
+        read = read_camt053(text)
+    elif ":61:" in text and (head.startswith(":20:") or head.startswith("{1:") or ":25:" in head):
+        read = read_mt940(text)
+    else:
+        records = _csv_records(text, _dialect(head))
+        read = _read_records(records, "csv", profile=profile, bank_hint=bank_hint)
+    return _without_nul(read) if "\x00" in text else read
+
+
+NUL_LINE = "Dòng chứa ký tự rỗng (NUL, mã 0), không phải văn bản: tệp có thể bị hỏng."
+NUL_SHOWN = "\u2400"
+"""What a NUL character of a rejected line is shown as (␀): text cannot hold the character
+itself, and the whole file is kept as sent."""
+
+
+def _without_nul(read: StatementRead) -> StatementRead:
+    """`read` with its lines holding a NUL character rejected (no bank writes one; it cannot
+    be stored as text)."""
+    kept: list[StatementLine] = []
+    rejected = [replace(r, raw=r.raw.replace("\x00", NUL_SHOWN)) for r in read.rejected]
+    for line in read.lines:
+        texts = (line.memo, line.raw, line.bank_reference, line.document_number,
+                 line.counterparty, line.counter_account)  # fmt: skip
+        if any(text and "\x00" in text for text in texts):
+            rejected.append(
+                RejectedLine(line.line_no, NUL_LINE, line.raw.replace("\x00", NUL_SHOWN))
+            )
+        else:
+            kept.append(line)
+    rejected.sort(key=lambda r: r.line_no)
+    return replace(read, lines=kept, rejected=rejected)
 
 
 def _decode(data: bytes) -> str:

@@ -201,11 +201,25 @@ def casso_signed_texts(body: Any) -> Iterator[str]:
 
 
 def load_json(body: bytes) -> Any:
-    """The JSON document of a webhook body; 400 when it is not UTF-8 JSON."""
+    """The JSON document of a webhook body; 400 when it is not UTF-8 JSON, 422 when a text
+    in it holds a NUL character (no bank writes one; it cannot be stored as text)."""
     try:
-        return json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+        document = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         raise WebhookRefusedError(400, "Nội dung webhook không phải JSON hợp lệ (UTF-8).") from exc
+    if _holds_nul(document):
+        raise WebhookRefusedError(422, "Nội dung webhook chứa ký tự rỗng (NUL, mã 0).")
+    return document
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _refuse_constant(name: str) -> Any:

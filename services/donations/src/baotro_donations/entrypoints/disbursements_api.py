@@ -44,6 +44,7 @@ from baotro_donations.service_layer.disbursement_handlers import (
     request_disbursement,
 )
 from baotro_shared.web.auth import Principal, Role, require_roles
+from baotro_shared.web.paging import Offset
 from baotro_shared.web.problems import problem_response
 
 router = APIRouter(prefix="/v1/disbursements", tags=["disbursements"])
@@ -111,7 +112,7 @@ async def search(
     case_id: uuid.UUID | None = None,
     fund: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> DisbursementPage:
     """Danh sách đề nghị chi, mới nhất trước, lọc theo trạng thái, hồ sơ, quỹ."""
     where = DisbursementFilter(status=status, case_id=case_id, fund_code=fund)

@@ -44,6 +44,7 @@ from baotro_donations.service_layer.donation_handlers import (
     record_donation,
     reverse_donation,
 )
+from baotro_shared.web.paging import Offset
 from baotro_shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/v1")
@@ -206,7 +207,7 @@ async def entries(
     date_to: Annotated[date | None, Query(alias="to")] = None,
     account: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> EntryPage:
     """Sổ nhật ký: các bút toán theo thứ tự ghi sổ, lọc theo ngày và tài khoản."""
     book = _fund(funds, fund)

@@ -47,6 +47,7 @@ from baotro_donations.entrypoints.parties_schemas import (
 )
 from baotro_donations.service_layer import party_handlers as handlers
 from baotro_shared.web.auth import Principal, Role, require_roles
+from baotro_shared.web.paging import Offset
 
 router = APIRouter(prefix="/v1")
 T = TypeVar("T")
@@ -149,7 +150,7 @@ async def search_donors(
     q: Annotated[str | None, Query(max_length=200, description="Tên, có dấu hay không")] = None,
     kind: DonorKindName | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> DonorPage:
     """Tìm nhà tài trợ theo tên (không phân biệt dấu, hoa thường); không trả thông tin liên hệ."""
     found, total = await handlers.search_donors(
@@ -255,7 +256,7 @@ async def list_campaigns(
     fund: Annotated[str | None, Query(max_length=16)] = None,
     kind: CampaignKindName | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> CampaignPage:
     """Các đợt vận động, mới nhất trước."""
     found, total = await handlers.list_campaigns(

@@ -34,6 +34,7 @@ from baotro_donations.service_layer import bank_feed_handlers as feeds
 from baotro_donations.service_layer import reconciliation_handlers as review
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
 from baotro_shared.runtime import ServiceRuntime
+from baotro_shared.web.paging import Offset
 from baotro_shared.web.problems import ProblemError
 
 log = structlog.get_logger(__name__)
@@ -190,7 +191,7 @@ async def bank_transactions(
     import_id: uuid.UUID | None = None,
     direction: Annotated[str | None, Query(pattern="^(credit|debit)$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> BankTransactionPage:
     """Giao dịch ngân hàng theo trạng thái đối chiếu (hàng chờ kế toán xem xét)."""
     records, total = await review.bank_transactions(

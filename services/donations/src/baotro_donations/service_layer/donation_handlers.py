@@ -41,6 +41,7 @@ from baotro_donations.domain.ledger_accounts import (
 from baotro_donations.domain.ledger_entries import JournalEntry
 from baotro_donations.domain.payment_code import TargetKind as CodeTarget
 from baotro_donations.domain.public_memo import public_memo
+from baotro_donations.domain.receipt_number import YEAR_MIN as RECEIPT_YEAR_MIN
 from baotro_donations.domain.receipt_number import format_receipt_number
 from baotro_donations.service_layer.party_handlers import DonationContext, donation_context
 from baotro_donations.service_layer.unit_of_work import DonationsUnitOfWork
@@ -353,6 +354,12 @@ async def _gift_terms(
     if command.received_on > today_in_vietnam():
         raise LedgerRefusedError(
             422, "Ngày nhận tài trợ không được sau ngày hôm nay.", field="received_on"
+        )
+    if command.received_on.year < RECEIPT_YEAR_MIN:
+        raise LedgerRefusedError(
+            422,
+            f"Ngày nhận tài trợ phải từ năm {RECEIPT_YEAR_MIN} trở đi (năm trên biên lai).",
+            field="received_on",
         )
     _check_currency(command)
     key = (command.target_kind, command.target_id, command.donor_id)

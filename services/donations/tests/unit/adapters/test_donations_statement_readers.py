@@ -376,3 +376,19 @@ def test_xml_with_entities_is_refused() -> None:
     evil = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><Document>&a;</Document>'
     with pytest.raises(StatementError, match="DOCTYPE"):
         read_statement(evil.encode())
+
+
+def test_a_line_holding_a_nul_character_is_rejected_and_the_others_read() -> None:
+    lines = [
+        "PageId,TNXDate,DocNo,Debit,Credit,Balance,TransactionDetails",
+        "1,01/09/2024,5213.45946,,50.000,,ung ho\x00 tre em",
+        "1,01/09/2024,5090.85797,,20.000,,ung ho lu lut",
+    ]
+
+    read = read_statement("\n".join(lines).encode())
+
+    assert [line.memo for line in read.lines] == ["ung ho lu lut"]
+    [rejected] = read.rejected
+    assert rejected.line_no == 2
+    assert "NUL" in rejected.reason
+    assert rejected.raw == "1,01/09/2024,5213.45946,,50.000,,ung ho\u2400 tre em"

@@ -482,3 +482,12 @@ def test_casso_unreadable_deliveries_are_refused(
 ) -> None:
     refusal = _refusal(parse_casso, document)
     assert (refusal.status, refusal.field, refusal.message) == (status, field, reason)
+
+
+@pytest.mark.parametrize("body", [b'{"content": "ung ho\\u0000"}', b'{"a": [{"b\\u0000": 1}]}'])
+def test_a_webhook_text_holding_a_nul_character_is_refused_422(body: bytes) -> None:
+    with pytest.raises(WebhookRefusedError) as refused:
+        load_json(body)
+
+    assert refused.value.status == 422
+    assert "NUL" in refused.value.message

@@ -36,6 +36,7 @@ from baotro_registry.service_layer.appeal_handlers import (
 )
 from baotro_registry.service_layer.child_handlers import sees_personal_data
 from baotro_shared.web.auth import Principal, Role, require_roles
+from baotro_shared.web.paging import Offset
 from baotro_shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/v1")
@@ -131,7 +132,7 @@ async def list_appeals(
     appeal_status: Annotated[AppealStatus | None, Query(alias="status")] = None,
     case_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> AppealStaffPage:
     appeals, total = await handle_list_appeals(
         uow, principal=principal, status=appeal_status, case_id=case_id, limit=limit, offset=offset
@@ -192,7 +193,7 @@ async def public_appeals(
     uow: Uow,
     need_kind: NeedKind | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> AppealPortalPage:
     """Các bài kêu gọi đang đăng, chỉ ở dạng ẩn danh (không cần đăng nhập)."""
     appeals, total = await handle_public_appeals(

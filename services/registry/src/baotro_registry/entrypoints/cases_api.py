@@ -16,6 +16,7 @@ from baotro_registry.entrypoints.schemas import CaseCreate, CasePage, CasePublic
 from baotro_registry.service_layer.case_handlers import OpenCase, handle_open_case
 from baotro_registry.service_layer.case_queries import read_case_detail
 from baotro_shared.web.auth import Principal, Role, require_roles
+from baotro_shared.web.paging import Offset
 from baotro_shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/v1", tags=["cases"])
@@ -70,7 +71,7 @@ async def list_cases(
     commune_code: str | None = None,
     case_status: Annotated[CaseStatus | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> CasePage:
     async with uow:
         cases, total = await uow.cases.list(

@@ -51,6 +51,7 @@ from baotro_registry.settings import RegistrySettings
 from baotro_shared.runtime import ServiceRuntime
 from baotro_shared.timeutil import today_in_vietnam
 from baotro_shared.web.auth import Principal, Role, require_roles
+from baotro_shared.web.paging import Offset
 from baotro_shared.web.problems import ProblemError, problem_response
 
 router = APIRouter(prefix="/v1", tags=["children"])
@@ -177,7 +178,7 @@ async def list_children(
     age_from: Annotated[int | None, Query(ge=0, le=25)] = None,
     age_to: Annotated[int | None, Query(ge=0, le=25)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> ChildPage:
     """Danh sách trẻ trong địa bàn, lọc theo xã, nhóm, tuổi, trạng thái; có phân trang."""
     year = today_in_vietnam().year
@@ -312,7 +313,7 @@ async def audit_log(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> AuditPage:
     """Nhật ký truy cập thông tin cá nhân của trẻ: ai, khi nào, trẻ nào, trường nào."""
     async with uow:

@@ -42,6 +42,7 @@ from baotro_registry.service_layer.sponsorship_handlers import (
 )
 from baotro_shared.timeutil import VIETNAM, today_in_vietnam
 from baotro_shared.web.auth import Principal, Role, require_roles
+from baotro_shared.web.paging import Offset
 from baotro_shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/v1", tags=["sponsorships"])
@@ -149,7 +150,7 @@ async def list_sponsorships(
     child_id: uuid.UUID | None = None,
     sponsor_ref: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> SponsorshipPage:
     items, total = await handle_list_sponsorships(
         uow,

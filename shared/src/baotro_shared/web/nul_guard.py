@@ -1,0 +1,95 @@
+"""Refusing text with a NUL character (U+0000) at the door: no person types one, PostgreSQL
+cannot store one in a text column (it would fail the request with a server error half-way
+through its handler), and it hides text from logs and screens.
+
+A request is refused (422, problem+json in Vietnamese, nothing read further) when its path or
+query holds one, or its body does: a JSON body (the ``\\u0000`` escape or the raw byte) or a
+URL-encoded form. Other bodies (multipart uploads: a bank statement's XLSX holds NUL bytes by
+nature) go through untouched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from baotro_shared.web.problems import problem_response
+
+REFUSED = "Dữ liệu gửi lên chứa ký tự rỗng (NUL, mã 0), không phải văn bản hợp lệ: hãy bỏ ký tự đó."
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+"""A ``\\u0000`` escape: after an even number of backslashes (``\\\\u0000`` is the text
+``\\u0000``, not a NUL)."""
+
+
+def holds_nul(body: bytes, *, json: bool) -> bool:
+    if b"\x00" in body:
+        return True
+    if json:
+        return _JSON_NUL.search(body) is not None
+    return b"%00" in body
+
+
+class NulGuard:
+    """ASGI middleware; see the module's docstring."""
+
+    def __init__(self, app: ASGIApp, raw_body_paths: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.raw_body_paths = raw_body_paths
+        """Paths (prefixes) whose bodies go through unread: their endpoints keep the raw
+        bytes of what they refuse, and refuse it themselves."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
+            await _refuse(scope, receive, send)
+            return
+        if scope["path"].startswith(self.raw_body_paths):
+            await self.app(scope, receive, send)
+            return
+        kind = _content_type(scope)
+        json = kind.startswith(b"application/json") or kind.endswith(b"+json")
+        if not (json or kind.startswith(b"application/x-www-form-urlencoded")):
+            await self.app(scope, receive, send)
+            return
+        body, closing = await _read_body(receive)
+        if holds_nul(body, json=json):
+            await _refuse(scope, receive, send)
+            return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return closing if closing is not None else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _content_type(scope: Scope) -> bytes:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return bytes(value).lower()
+    return b""
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, Message | None]:
+    """The whole body, and the disconnect that cut it short (if one did)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), message
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks), None
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
+    response = problem_response(Request(scope), 422, REFUSED)
+    await response(scope, receive, send)
