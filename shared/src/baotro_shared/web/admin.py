@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from baotro_shared.runtime import ServiceRuntime
@@ -37,8 +37,11 @@ class DeadLetterPublic(BaseModel):
     redriven_at: datetime | None
 
 
+DeadLetterId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class RedriveRequest(BaseModel):
-    ids: list[int] | None = None
+    ids: list[DeadLetterId] | None = Field(None, max_length=10_000)
 
 
 class RedriveResultPublic(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -21,6 +22,7 @@ from baotro_notifications.entrypoints.schemas import (
 )
 from baotro_notifications.service_layer import commendations as service
 from baotro_shared.timeutil import VIETNAM
+from baotro_shared.web.paging import Offset
 from baotro_shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/v1", tags=["commendations"])
@@ -57,8 +59,11 @@ async def create_rule(body: RuleCreate, uow: Uow, principal: Admin) -> RulePubli
         return RulePublic.of(row)
 
 
+Year = Annotated[int | None, Query(ge=2000, le=2100, description="only this year's")]
+
+
 @router.get("/commendation-rules", summary="Rules, by year")
-async def list_rules(uow: Uow, _reader: Reader, year: int | None = None) -> list[RulePublic]:
+async def list_rules(uow: Uow, _reader: Reader, year: Year = None) -> list[RulePublic]:
     async with uow:
         return [RulePublic.of(r) for r in await uow.commendations.rules(year=year)]
 
@@ -79,9 +84,9 @@ async def list_commendations(
     uow: Uow,
     _reader: Reader,
     status: CommendationStatus | None = None,
-    year: int | None = None,
+    year: Year = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> list[CommendationPublic]:
     async with uow:
         rows = await uow.commendations.search(status=status, year=year, limit=limit, offset=offset)

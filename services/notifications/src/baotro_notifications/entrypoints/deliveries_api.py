@@ -15,6 +15,7 @@ from baotro_notifications.entrypoints.dependencies import Operator, Reader, Runt
 from baotro_notifications.entrypoints.schemas import DeliveryPage, DeliveryPublic
 from baotro_notifications.service_layer.letters_on_demand import LetterNotSentError, letter_pdf
 from baotro_notifications.service_layer.retries import RetryRefusedError, retry_delivery
+from baotro_shared.web.paging import Offset
 from baotro_shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
@@ -38,7 +39,7 @@ async def list_deliveries(
     donor_id: uuid.UUID | None = None,
     kind: NoticeKind | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> DeliveryPage:
     async with uow:
         rows, total = await uow.deliveries.search(

@@ -88,10 +88,12 @@ class RuleCreate(BaseModel):
         examples=["Giấy khen của Giám đốc Quỹ Bảo trợ trẻ em tỉnh Thanh Hóa"],
     )
     donor_kinds: list[DonorKindName] = Field(default_factory=list, description="empty: any kind")
-    min_total: int | None = Field(None, gt=0, description="đồng given in the period, at least")
-    min_sponsorships: int | None = Field(None, gt=0)
+    min_total: int | None = Field(
+        None, gt=0, le=10**15, description="đồng given in the period, at least"
+    )
+    min_sponsorships: int | None = Field(None, gt=0, le=100_000)
     min_campaigns_mobilised: int | None = Field(
-        None, gt=0, description="campaign pledges the unit brought to their target"
+        None, gt=0, le=100_000, description="campaign pledges the unit brought to their target"
     )
     period_start: date | None = Field(None, description="default: 1 January of the year")
     period_end: date | None = Field(None, description="default: 31 December of the year")
