@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from baotro_donations.entrypoints.money import MAX_DONG
 from baotro_donations.entrypoints.parties_schemas import DonorCreate
 
 TransactionStatus = Literal["matched", "suggested", "unmatched", "ignored"]
@@ -81,7 +82,7 @@ class BankTransactionPage(BaseModel):
 class DonationPartIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount: StrictInt = Field(gt=0)
+    amount: StrictInt = Field(gt=0, le=MAX_DONG)
     target_kind: TargetKindName = "general"
     target_id: str | None = Field(None, max_length=80)
     donor_id: uuid.UUID | None = None

@@ -16,6 +16,7 @@ from baotro_donations.domain.ledger_accounts import (
     restriction_key,
     restriction_label,
 )
+from baotro_donations.entrypoints.money import MAX_DONG
 from baotro_shared.events.contracts.donations import DisbursementPurpose, RestrictionKindName
 
 PAID_FROM_PATTERN = r"^[A-Z0-9_]{1,20}$"
@@ -40,7 +41,7 @@ class DisbursementCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     fund_code: str | None = Field(None, max_length=16, description="Mặc định: quỹ đầu tiên")
-    amount: StrictInt = Field(gt=0, description="đồng")
+    amount: StrictInt = Field(gt=0, le=MAX_DONG, description="đồng")
     purpose: DisbursementPurpose
     restriction: RestrictionIn | None = Field(
         None, description="Nguồn có hạn chế phải chi; null: quỹ không hạn chế"
@@ -54,7 +55,7 @@ class DisbursementCreate(BaseModel):
     case_id: uuid.UUID | None = None
     commune_code: str | None = Field(None, min_length=1, max_length=10)
     groups: list[str] = Field(default_factory=list, max_length=14)
-    beneficiaries: int | None = Field(None, ge=1, description="Số trẻ được hỗ trợ")
+    beneficiaries: int | None = Field(None, ge=1, le=1_000_000, description="Số trẻ được hỗ trợ")
     public_description: str = Field(min_length=1, max_length=300)
     allow_unrestricted: bool = Field(
         False, description="Thiếu tiền có hạn chế thì bù bằng quỹ không hạn chế"
@@ -69,7 +70,7 @@ class DisbursementUpdate(BaseModel):
     restriction: RestrictionIn | None = None
     allow_unrestricted: bool | None = None
     paid_from: str | None = Field(None, pattern=PAID_FROM_PATTERN)
-    amount: StrictInt | None = Field(None, gt=0, description="≤ mức kế hoạch đã duyệt")
+    amount: StrictInt | None = Field(None, gt=0, le=MAX_DONG, description="≤ mức kế hoạch đã duyệt")
     planned_on: date | None = None
     public_description: str | None = Field(None, min_length=1, max_length=300)
 

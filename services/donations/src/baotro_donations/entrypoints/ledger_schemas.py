@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from baotro_donations.entrypoints.money import MAX_DONG
+
 StaffTargetKind = Literal["general", "appeal", "campaign", "pledge", "case", "sponsorship"]
 
 
@@ -27,7 +29,9 @@ class DonationCreate(BaseModel):
 
     fund: str | None = Field(None, description="Mã quỹ (mặc định: quỹ đầu tiên)", max_length=16)
     channel: Literal["cash", "in_kind"]
-    amount: StrictInt = Field(gt=0, description="Số đồng (giá trị hiện vật với hiện vật)")
+    amount: StrictInt = Field(
+        gt=0, le=MAX_DONG, description="Số đồng (giá trị hiện vật với hiện vật)"
+    )
     received_on: date
     target_kind: StaffTargetKind = "general"
     target_id: str | None = Field(None, min_length=1, max_length=80)
@@ -69,7 +73,9 @@ class DonationOut(BaseModel):
 class DonationReversal(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount: StrictInt | None = Field(None, gt=0, description="Mặc định: toàn bộ phần chưa đảo")
+    amount: StrictInt | None = Field(
+        None, gt=0, le=MAX_DONG, description="Mặc định: toàn bộ phần chưa đảo"
+    )
     reason: str = Field(min_length=1, max_length=400)
     on: date | None = Field(None, description="Ngày bút toán đảo (mặc định: hôm nay)")
 

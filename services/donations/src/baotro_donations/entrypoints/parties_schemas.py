@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from baotro_donations.entrypoints.money import MAX_DONG
+
 DonorKindName = Literal["person", "household", "enterprise", "agency", "unit"]
 ChannelName = Literal["email", "sms", "zalo", "post"]
 CampaignKindName = Literal["one_day_salary", "action_month", "tet", "appeal_drive", "general"]
@@ -42,9 +44,11 @@ class DonorCreate(BaseModel):
     address: str | None = Field(None, max_length=1000)
     preferred_channel: ChannelName | None = None
     opted_out: bool = Field(False, description="Không gửi thư cảm ơn")
-    headcount: StrictInt | None = Field(None, description="Đơn vị: số người lao động")
+    headcount: StrictInt | None = Field(
+        None, le=10_000_000, description="Đơn vị: số người lao động"
+    )
     average_daily_wage: StrictInt | None = Field(
-        None, description="Đơn vị: tiền lương bình quân một ngày (đồng)"
+        None, le=100_000_000, description="Đơn vị: tiền lương bình quân một ngày (đồng)"
     )
     commune_code: str | None = Field(None, max_length=10, examples=["16015"])
     bank_accounts: list[BankAccountIn] = Field(default_factory=list, max_length=20)
@@ -124,7 +128,7 @@ class CampaignCreate(BaseModel):
     kind: CampaignKindName
     starts_on: date
     ends_on: date
-    target_amount: StrictInt | None = Field(None, description="Chỉ tiêu (đồng)")
+    target_amount: StrictInt | None = Field(None, le=MAX_DONG, description="Chỉ tiêu (đồng)")
     restricted: bool = Field(False, description="Tiền ủng hộ đợt này chỉ dùng cho đợt này")
 
 
@@ -179,7 +183,9 @@ class PledgeCreate(BaseModel):
 
     unit_id: uuid.UUID
     target_amount: StrictInt | None = Field(
-        None, description="Mặc định (đợt một ngày lương): số người lao động × lương một ngày"
+        None,
+        le=MAX_DONG,
+        description="Mặc định (đợt một ngày lương): số người lao động × lương một ngày",
     )
 
 
