@@ -12,6 +12,9 @@ import re
 from unidecode import unidecode
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+"""A ``\\u0000`` escape: after an even number of backslashes (``\\\\u0000`` is the text
+``\\u0000``, not a NUL)."""
 
 
 def fold(text: str) -> str:
@@ -28,3 +31,13 @@ def fold_lower(text: str) -> str:
 def compact(text: str) -> str:
     """Upper-case ASCII letters and digits only: "th k7k 2m-9" → "THK7K2M9"."""
     return _NOT_ALNUM.sub("", fold(text))
+
+
+def holds_nul(body: bytes, *, json: bool) -> bool:
+    """Whether `body` (JSON when `json`, else URL-encoded) carries a NUL character (U+0000),
+    raw or escaped: no person types one, and PostgreSQL cannot store it as text."""
+    if b"\x00" in body:
+        return True
+    if json:
+        return _JSON_NUL.search(body) is not None
+    return b"%00" in body

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from baotro_shared.text import compact, fold, fold_lower
+from baotro_shared.text import compact, fold, fold_lower, holds_nul
 
 
 def test_fold_removes_diacritics_including_d_stroke() -> None:
@@ -14,3 +14,11 @@ def test_fold_removes_diacritics_including_d_stroke() -> None:
 def test_compact_keeps_letters_and_digits() -> None:
     assert compact("th k7k 2m-9\nqb") == "THK7K2M9QB"
     assert compact("đ") == "D"
+
+
+def test_holds_nul_counts_the_backslashes_before_an_escape() -> None:
+    assert holds_nul(b'"\\u0000"', json=True)
+    assert not holds_nul(b'"\\\\u0000"', json=True)
+    assert holds_nul(b'"\\\\\\u0000"', json=True)
+    assert not holds_nul(b"a=%01", json=False)
+    assert holds_nul(b"a=%00", json=False)

@@ -10,25 +10,13 @@ nature) go through untouched.
 
 from __future__ import annotations
 
-import re
-
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from baotro_shared.text import holds_nul
 from baotro_shared.web.problems import problem_response
 
 REFUSED = "Dữ liệu gửi lên chứa ký tự rỗng (NUL, mã 0), không phải văn bản hợp lệ: hãy bỏ ký tự đó."
-_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-"""A ``\\u0000`` escape: after an even number of backslashes (``\\\\u0000`` is the text
-``\\u0000``, not a NUL)."""
-
-
-def holds_nul(body: bytes, *, json: bool) -> bool:
-    if b"\x00" in body:
-        return True
-    if json:
-        return _JSON_NUL.search(body) is not None
-    return b"%00" in body
 
 
 class NulGuard:

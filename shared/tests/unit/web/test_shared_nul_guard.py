@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request, UploadFile
 
-from baotro_shared.web.nul_guard import REFUSED, NulGuard, holds_nul
+from baotro_shared.web.nul_guard import REFUSED, NulGuard
 from baotro_shared.web.problems import PROBLEM_JSON
 
 SEEN: list[Any] = []
@@ -99,11 +99,3 @@ async def test_uploads_and_raw_body_paths_go_through(client: httpx.AsyncClient) 
 
     assert upload.json() == {"size": len(sheet)}
     assert hook.json() == {"size": 15}
-
-
-def test_holds_nul_counts_the_backslashes_before_an_escape() -> None:
-    assert holds_nul(b'"\\u0000"', json=True)
-    assert not holds_nul(b'"\\\\u0000"', json=True)
-    assert holds_nul(b'"\\\\\\u0000"', json=True)
-    assert not holds_nul(b"a=%01", json=False)
-    assert holds_nul(b"a=%00", json=False)

@@ -36,6 +36,7 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 
 from baotro_donations.domain.bank_statement import Direction, StatementLine
+from baotro_shared.text import holds_nul
 
 Source = Literal["sepay", "casso"]
 
@@ -207,19 +208,9 @@ def load_json(body: bytes) -> Any:
         document = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         raise WebhookRefusedError(400, "Nội dung webhook không phải JSON hợp lệ (UTF-8).") from exc
-    if _holds_nul(document):
+    if holds_nul(body, json=True):
         raise WebhookRefusedError(422, "Nội dung webhook chứa ký tự rỗng (NUL, mã 0).")
     return document
-
-
-def _holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
 
 
 def _refuse_constant(name: str) -> Any:
