@@ -437,18 +437,17 @@ def sorted_words(name: str) -> str:
 def nearest_donor(name: str, sorted_donor_names: Mapping[uuid.UUID, str]) -> NameMatch:
     """The donor whose name (its `sorted_words`) is nearest the payer's `name`, with the
     score, when it is close enough (what matching by name says of `name`)."""
-    best = process.extractOne(
-        sorted_words(name), sorted_donor_names, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF
-    )
-    return None if best is None else (best[2], best[1])
+    [found] = nearest_donors([name], sorted_donor_names)
+    return found
 
 
 def nearest_donors(
     names: Sequence[str], sorted_donor_names: Mapping[uuid.UUID, str]
 ) -> list[NameMatch]:
     """`nearest_donor` of each of `names`, all compared in one go: rapidfuzz's `cdist` works
-    out every score at once (in SIMD for short strings), five times as fast as a call per
-    name on a statement's payers. The first of equally near donors, as `extractOne` gives."""
+    out every score at once (in SIMD for short strings), five times as fast as `extractOne`
+    called per name on a statement's payers, with its answers: the first of equally near
+    donors."""
     if not names or not sorted_donor_names:
         return [None] * len(names)
     donors = list(sorted_donor_names)

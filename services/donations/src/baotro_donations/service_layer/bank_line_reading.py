@@ -22,7 +22,7 @@ from baotro_donations.domain.bank_dedupe import (
 )
 from baotro_donations.domain.bank_memo import MemoFacts, read_memo
 from baotro_donations.domain.bank_statement import Direction, StatementLine, new_statement_line
-from baotro_donations.domain.matching import BankLineView, NameMatch, nearest_donor
+from baotro_donations.domain.matching import BankLineView, NameMatch, nearest_donors
 from baotro_donations.domain.payment_code import find_in_memo
 
 
@@ -197,13 +197,13 @@ class PayerNames:
         self, lines: Sequence[SentLine], understood: Sequence[Understood]
     ) -> dict[str, NameMatch]:
         """The matches of the names not seen before in these lines."""
-        found: dict[str, NameMatch] = {}
         if not self._donors:
-            return found  # matching by name says nothing without donors
+            return {}  # matching by name says nothing without donors
         seen = self._seen
+        names: list[str] = []
         for sent, (facts, *_) in zip(lines, understood, strict=True):
             name = facts.payer_name
             if name and name not in seen and sent[2] is Direction.CREDIT:
                 seen.add(name)
-                found[name] = nearest_donor(name, self._donors)
-        return found
+                names.append(name)
+        return dict(zip(names, nearest_donors(names, self._donors), strict=True))
