@@ -10,6 +10,7 @@ nature) go through untouched.
 
 from __future__ import annotations
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -38,9 +39,9 @@ class NulGuard:
         if scope["path"].startswith(self.raw_body_paths):
             await self.app(scope, receive, send)
             return
-        kind = _content_type(scope)
-        json = kind.startswith(b"application/json") or kind.endswith(b"+json")
-        if not (json or kind.startswith(b"application/x-www-form-urlencoded")):
+        kind = Headers(scope=scope).get("content-type", "").partition(";")[0].strip().lower()
+        json = kind == "application/json" or kind.endswith("+json")
+        if not (json or kind == "application/x-www-form-urlencoded"):
             await self.app(scope, receive, send)
             return
         body, closing = await _read_body(receive)
@@ -57,13 +58,6 @@ class NulGuard:
             return closing if closing is not None else await receive()
 
         await self.app(scope, replay, send)
-
-
-def _content_type(scope: Scope) -> bytes:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-type":
-            return bytes(value).lower()
-    return b""
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, Message | None]:

@@ -99,3 +99,13 @@ async def test_uploads_and_raw_body_paths_go_through(client: httpx.AsyncClient) 
 
     assert upload.json() == {"size": len(sheet)}
     assert hook.json() == {"size": 15}
+
+
+async def test_a_json_media_type_with_parameters_is_read_too(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/things",
+        content=b'{"name": "Lan\\u0000"}',
+        headers={"content-type": "application/merge-patch+json; charset=utf-8"},
+    )
+
+    assert _refused(response), response.text
